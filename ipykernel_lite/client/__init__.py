@@ -1,0 +1,26 @@
+"""Client side of the Jupyter protocol: start and own kernels (KernelManager), talk to them (BlockingClient,
+AsyncClient). Framing and signing go through ``ipykernel_lite.protocol``; this package only adds sockets.
+"""
+
+from ..protocol import ConnectionInfo, Message
+from .aio import AsyncClient
+from .blocking import BlockingClient
+from .errors import ClientClosed, ExecutionError, KernelDied, RequestTimeout
+from .manager import KernelManager, start_kernel, start_kernel_async
+from .result import ErrorInfo, ExecuteResult
+
+__all__ = [
+    "AsyncClient",
+    "BlockingClient",
+    "ClientClosed",
+    "ConnectionInfo",
+    "ErrorInfo",
+    "ExecuteResult",
+    "ExecutionError",
+    "KernelDied",
+    "KernelManager",
+    "Message",
+    "RequestTimeout",
+    "start_kernel",
+    "start_kernel_async",
+]

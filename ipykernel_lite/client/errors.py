@@ -1,0 +1,76 @@
+"""Errors a client raises: the kernel died, or user code failed."""
+
+from __future__ import annotations
+
+import signal as _signal
+
+
+class KernelDied(RuntimeError):
+    """The kernel went away while we waited for it.
+
+    ``exit_code`` is set when the process exited, ``signal`` when a signal killed it (both are None when only
+    missed heartbeats tell us it is gone). ``traceback`` is the last Python traceback the process wrote to its
+    captured output, if any.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        exit_code: int | None = None,
+        signal: int | None = None,
+        traceback: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.exit_code = exit_code
+        self.signal = signal
+        self.traceback = traceback
+        super().__init__(reason)
+
+    @classmethod
+    def from_returncode(
+        cls, returncode: int | None, pid: int | None, traceback: str | None = None
+    ) -> KernelDied:
+        """Describe a ``Popen.returncode`` (negative means killed by that signal)."""
+        who = f"kernel process {pid}" if pid is not None else "kernel process"
+        if returncode is None:
+            return cls(f"{who} is gone", traceback=traceback)
+        if returncode < 0:
+            sig = -returncode
+            try:
+                name = _signal.Signals(sig).name
+            except ValueError:
+                name = f"signal {sig}"
+            return cls(f"{who} was killed by {name} ({sig})", signal=sig, traceback=traceback)
+        return cls(f"{who} exited with code {returncode}", exit_code=returncode, traceback=traceback)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only fields: default pickling would lose them
+        return (_rebuild, (self.reason, self.exit_code, self.signal, self.traceback))
+
+
+def _rebuild(reason: str, exit_code: int | None, sig: int | None, tb: str | None) -> KernelDied:
+    return KernelDied(reason, exit_code=exit_code, signal=sig, traceback=tb)
+
+
+class ExecutionError(RuntimeError):
+    """User code raised (or the request was aborted); raised by ``ExecuteResult.raise_for_error``."""
+
+    def __init__(self, status: str, ename: str, evalue: str, traceback: list[str]) -> None:
+        self.status = status
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+        super().__init__(f"{ename}: {evalue}" if status == "error" else f"execution {status}")
+
+
+class RequestTimeout(TimeoutError):
+    """No (complete) answer in time. The request may still finish: ``collect(msg_id)`` can pick it up."""
+
+    def __init__(self, message: str, msg_id: str) -> None:
+        self.msg_id = msg_id
+        super().__init__(message)
+
+
+class ClientClosed(RuntimeError):
+    """The client was closed: its sockets are gone."""

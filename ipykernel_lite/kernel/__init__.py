@@ -1,0 +1,1 @@
+"""The kernel process: sockets around the protocol core, user code on the main thread."""

@@ -1,0 +1,202 @@
+"""Running an execute_request on the main thread: compile, run, echo, report errors, keep history.
+
+The namespace is a real ``__main__`` module so pickling, ``inspect`` and ``doctest`` find user classes. Kernel
+frames are hidden from tracebacks; the displayhook publishes ``execute_result`` with a full mimebundle.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+from .. import display as display_mod
+from . import magics, transforms
+from .history import History
+
+if TYPE_CHECKING:
+    from ..protocol import Message
+    from .compiler import CellCompiler, Origin
+    from .kernel import Kernel
+
+JSONDict = dict[str, Any]
+
+_KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
+_HIDDEN_PREFIXES = (_KERNEL_DIR + os.sep,)
+
+
+def _hidden(filename: str) -> bool:
+    return filename.startswith(_HIDDEN_PREFIXES)
+
+
+class Executor:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.module = types.ModuleType("__main__", "The kernel's user namespace")
+        self.ns: dict[str, Any] = self.module.__dict__
+        self.ns["__builtins__"] = builtins
+        self.ns[transforms.MAGIC_CALL] = self._magic
+        sys.modules["__main__"] = self.module
+        builtins.display = display_mod.display  # type: ignore[attr-defined]
+        display_mod.publisher = kernel.publish
+        self.execution_count = 0
+        self.history = History()
+        self._compiler: CellCompiler | None = None
+        self._silent = False
+        self._count = 0
+        self._payload: list[JSONDict] = []
+        sys.displayhook = self.displayhook
+
+    @property
+    def compiler(self) -> CellCompiler:
+        if self._compiler is None:
+            from .compiler import CellCompiler
+
+            self._compiler = CellCompiler()
+        return self._compiler
+
+    # --- the request -----------------------------------------------------------------------------------------
+    def execute_request(self, msg: Message) -> JSONDict:
+        c = msg.content
+        code: str = c.get("code", "")
+        silent = bool(c.get("silent", False))
+        store_history = bool(c.get("store_history", True)) and not silent
+        if store_history:
+            self.execution_count += 1
+        count = self.execution_count
+        kernel = self.kernel
+        kernel.parent = msg
+        if not silent:
+            kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
+        self._silent, self._count, self._payload = silent, count, []
+        error = self.run_cell(code, _origin(msg.metadata), silent=silent)
+        if store_history:
+            self.history.store_input(count, code)
+        content: JSONDict = {"status": "ok", "execution_count": count, "payload": self._payload}
+        if error is not None:
+            ename, evalue, tb = error
+            content.update(status="error", ename=ename, evalue=evalue, traceback=tb)
+            content["user_expressions"] = {}
+            if not silent:
+                kernel.iopub.publish("error", {"ename": ename, "evalue": evalue, "traceback": tb}, msg)
+            if c.get("stop_on_error", True):
+                kernel.take_queued()
+        else:
+            content["user_expressions"] = self.user_expressions(c.get("user_expressions") or {})
+        return content
+
+    def run_cell(self, code: str, origin: Origin | None, *, silent: bool = False) -> tuple[str, str, list[str]] | None:
+        """Run ``code``; return None or (ename, evalue, traceback lines)."""
+        help_req = transforms.help_request(code)
+        if help_req is not None:
+            self._page(*help_req)
+            return None
+        policy = self.kernel.interrupts
+        try:
+            source = transforms.rewrite_magics(code)
+            cell = self.compiler.compile(source, origin, echo_last=not silent)
+            policy.armed = True
+            try:
+                if cell.is_async:
+                    self._run_async(cell)
+                else:
+                    if cell.body is not None:
+                        exec(cell.body, self.ns)
+                    if cell.last_expr is not None:
+                        value = eval(cell.last_expr, self.ns)
+                        if value is not None:
+                            self.displayhook(value)
+            finally:
+                policy.armed = False
+        except BaseException as e:
+            if isinstance(e, SystemExit):
+                self._payload.append({"source": "ask_exit", "keepkernel": False})
+            report = self._report(e)
+            parent = self.kernel.parent
+            for hook in self.kernel.on_error:
+                if parent is not None:
+                    hook(parent, e)
+            return report
+        finally:
+            for post in self.kernel.post_execute:
+                try:
+                    post()
+                except Exception as e:  # a failing hook must not turn a good cell into a failed one
+                    print(f"post-execute hook failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return None
+
+    def _run_async(self, cell: Any) -> None:
+        from .asyncio_runner import run_coroutine
+
+        if cell.body is not None:
+            result = eval(cell.body, self.ns)
+            if isinstance(result, types.CoroutineType):
+                run_coroutine(result)
+        if cell.last_expr is not None:
+            value = eval(cell.last_expr, self.ns)
+            if isinstance(value, types.CoroutineType):
+                value = run_coroutine(value)
+            if value is not None:
+                self.displayhook(value)
+
+    def _report(self, exc: BaseException) -> tuple[str, str, list[str]]:
+        from .tracebacks import format_exception
+
+        sys.last_type, sys.last_value, sys.last_traceback = type(exc), exc, exc.__traceback__
+        if sys.version_info >= (3, 12):
+            sys.last_exc = exc
+        return format_exception(exc, hide=_hidden)
+
+    # --- outputs ---------------------------------------------------------------------------------------------
+    def displayhook(self, value: Any) -> None:
+        if value is None:
+            return
+        builtins._ = value  # type: ignore[attr-defined]
+        self.ns["_"] = value
+        if self._silent:
+            return
+        data, md = display_mod.format_bundle(value)
+        self.history.store_output(self._count, str(data.get("text/plain", "")))
+        self.kernel.publish("execute_result", {"execution_count": self._count, "data": data, "metadata": md})
+
+    def _page(self, expr: str, detail: int) -> None:
+        from ..introspect import help_text
+
+        text = help_text(expr, detail, [self.ns])
+        if text is None:
+            text = f"Object `{expr}` not found."
+        self._payload.append({"source": "page", "data": {"text/plain": text}, "start": 0})
+
+    def _magic(self, name: str, args: str) -> Any:
+        return magics.call_magic(self.kernel, name, args)
+
+    def user_expressions(self, exprs: JSONDict) -> JSONDict:
+        out: JSONDict = {}
+        for key, expr in exprs.items():
+            try:
+                value = eval(str(expr), self.ns)
+                data, md = display_mod.format_bundle(value)
+                out[key] = {"status": "ok", "data": data, "metadata": md}
+            except BaseException as e:
+                from .tracebacks import format_exception
+
+                ename, evalue, tb = format_exception(e, hide=_hidden, color=False)
+                out[key] = {"status": "error", "ename": ename, "evalue": evalue, "traceback": tb}
+        return out
+
+    def history_request(self, msg: Message) -> JSONDict:
+        return {"status": "ok", "history": self.history.request(msg.content)}
+
+
+def _origin(metadata: JSONDict) -> Origin | None:
+    o = metadata.get("origin") if metadata else None
+    if not isinstance(o, dict) or not isinstance(o.get("path"), str):
+        return None
+    from .compiler import Origin
+
+    line = o.get("line", 1)
+    cell = o.get("cell")
+    return Origin(path=o["path"], line=line if isinstance(line, int) and line >= 1 else 1,
+                  cell=cell if isinstance(cell, str) else None)

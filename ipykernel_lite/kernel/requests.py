@@ -1,0 +1,136 @@
+"""Handlers of the requests other than execute: kernel_info, introspection, is_complete, comm_info, shutdown,
+interrupt. Each takes the request and returns the reply content."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..protocol import Message
+    from .execution import Executor
+    from .kernel import Kernel
+
+log = logging.getLogger("ipykernel_lite.kernel")
+
+JSONDict = dict[str, Any]
+
+LANGUAGE_INFO: JSONDict = {
+    "name": "python",
+    "version": platform.python_version(),
+    "mimetype": "text/x-python",
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "pygments_lexer": "ipython3",
+    "nbconvert_exporter": "python",
+    "file_extension": ".py",
+}
+
+
+def kernel_info() -> JSONDict:
+    return {
+        "status": "ok",
+        "protocol_version": "5.4",
+        "implementation": "ipykernel_lite",
+        "implementation_version": __version__,
+        "language_info": LANGUAGE_INFO,
+        "banner": f"Python {sys.version.split()[0]} — ipykernel_lite {__version__}",
+        "help_links": [
+            {"text": "Python Reference", "url": f"https://docs.python.org/{sys.version_info[0]}.{sys.version_info[1]}"},
+        ],
+        "debugger": False,
+        "supported_features": [],
+    }
+
+
+class Requests:
+    """Binds the handlers to one kernel and its executor."""
+
+    def __init__(self, kernel: Kernel, executor: Executor) -> None:
+        self.kernel = kernel
+        self.executor = executor
+        self._info = kernel_info()
+
+    def install(self) -> None:
+        k = self.kernel
+        common = {
+            "kernel_info_request": self.kernel_info_request,
+            "complete_request": self.complete_request,
+            "inspect_request": self.inspect_request,
+            "is_complete_request": self.is_complete_request,
+            "comm_info_request": self.comm_info_request,
+            "shutdown_request": self.shutdown_request,
+        }
+        k.shell_handlers.update(common)
+        k.shell_handlers["execute_request"] = self.executor.execute_request
+        k.shell_handlers["history_request"] = self.executor.history_request
+        for name in ("comm_open", "comm_msg", "comm_close"):
+            k.shell_handlers[name] = self.ignore_comm
+        k.control_handlers.update(common)
+        k.control_handlers["interrupt_request"] = self.interrupt_request
+        k.control_handlers["debug_request"] = self.debug_request
+
+    def kernel_info_request(self, msg: Message) -> JSONDict:
+        return self._info
+
+    def namespaces(self) -> list[dict[str, Any]]:
+        """Where names resolve: the frame stopped in the debugger first, else the user namespace."""
+        frame = getattr(self.kernel, "debug_frame", None)
+        if frame is not None:
+            return [frame.f_locals, frame.f_globals]
+        return [self.executor.ns]
+
+    def complete_request(self, msg: Message) -> JSONDict:
+        from ..introspect import complete
+
+        c = msg.content
+        code = c.get("code", "")
+        return complete(code, c.get("cursor_pos", len(code)), self.namespaces())
+
+    def inspect_request(self, msg: Message) -> JSONDict:
+        from ..introspect import inspect
+
+        c = msg.content
+        code = c.get("code", "")
+        return inspect(code, c.get("cursor_pos", len(code)), int(c.get("detail_level", 0) or 0), self.namespaces())
+
+    def is_complete_request(self, msg: Message) -> JSONDict:
+        from . import transforms
+        from .compiler import is_complete
+
+        code = msg.content.get("code", "")
+        if transforms.help_request(code) is not None:
+            return {"status": "complete"}
+        status, indent = is_complete(transforms.rewrite_magics(code))
+        reply: JSONDict = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = indent
+        return reply
+
+    def comm_info_request(self, msg: Message) -> JSONDict:
+        return {"status": "ok", "comms": {}}
+
+    def ignore_comm(self, msg: Message) -> None:
+        log.debug("no comm targets: ignored %s", msg.msg_type)
+        return None
+
+    def shutdown_request(self, msg: Message) -> JSONDict:
+        restart = bool(msg.content.get("restart", False))
+        k = self.kernel
+        if k.interrupts.armed:
+            # user code is running: interrupt it so the main thread can wind down
+            k.interrupts.interrupt_main()
+        k.request_stop()
+        return {"status": "ok", "restart": restart}
+
+    def interrupt_request(self, msg: Message) -> JSONDict:
+        self.kernel.interrupts.interrupt_main()
+        return {"status": "ok"}
+
+    def debug_request(self, msg: Message) -> JSONDict:
+        # the DAP debugger is not offered (kernel_info says debugger: false); say so instead of staying silent
+        return {"status": "error", "ename": "NotImplementedError", "evalue": "debug_request (DAP) is not supported",
+                "traceback": []}

@@ -1,0 +1,148 @@
+"""``input()``, ``getpass`` and ``sys.stdin`` in user code, answered by the client over the stdin channel.
+
+The request goes to the client that sent the running execute_request (routing identity), only if that request
+allowed stdin; replies that do not answer the current request are discarded with a log line.
+"""
+
+from __future__ import annotations
+
+import builtins
+import getpass
+import io
+import logging
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import zmq
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+log = logging.getLogger("ipykernel_lite.stdin")
+
+#: what an input_reply carries to mean end of input (Ctrl-D), as ipykernel does
+EOF_VALUE = "\x04"
+
+
+class StdinNotImplementedError(NotImplementedError):
+    """The front end did not allow stdin for this request (``allow_stdin`` false)."""
+
+
+class StdinBridge:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        #: extra metadata for the next input_request (the debugger puts its frame here)
+        self.metadata_hook: Callable[[], dict[str, Any]] | None = None
+
+    def install(self) -> None:
+        builtins.input = self.input
+        getpass.getpass = self.getpass  # type: ignore[assignment]
+        sys.stdin = StdinReader(self)
+
+    def input(self, prompt: object = "") -> str:
+        return self.request(str(prompt), password=False)
+
+    def getpass(self, prompt: str = "Password: ", stream: Any = None) -> str:
+        return self.request(prompt, password=True)
+
+    def request(self, prompt: str, password: bool) -> str:
+        k = self.kernel
+        parent = k.parent
+        if parent is None or not parent.content.get("allow_stdin", True):
+            raise StdinNotImplementedError(
+                "input() is not available: the front end does not support input requests (allow_stdin is false)"
+            )
+        k.iopub.lock.acquire()
+        try:
+            if k.iopub.before_send is not None:
+                k.iopub.before_send()  # earlier output comes before the prompt
+        finally:
+            k.iopub.lock.release()
+        metadata = self.metadata_hook() if self.metadata_hook is not None else {}
+        req = k.factory.message(
+            "input_request", {"prompt": prompt, "password": password}, parent, metadata, identities=parent.identities
+        )
+        sock = k.stdin_socket
+        # a reply left over from an interrupted request must not answer this one
+        self._discard_pending(sock)
+        sock.send_multipart(k.codec.serialize(req))
+        poller = zmq.Poller()
+        poller.register(sock, zmq.POLLIN)
+        was_armed = k.interrupts.armed
+        k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
+        try:
+            while True:
+                # short slices keep GUI toolkits alive while we wait (signals still interrupt the poll)
+                if not poller.poll(50):
+                    k.loop.process_events()
+                    continue
+                frames = sock.recv_multipart()
+                reply = k.parse(frames)
+                if reply is None:
+                    continue
+                # jupyter_client sends input_reply without a parent header: accept those, reject other parents
+                if reply.msg_type != "input_reply" or reply.parent_id not in (None, req.msg_id):
+                    log.warning("discarded a stray %s (not answering the pending input_request)", reply.msg_type)
+                    continue
+                value = reply.content.get("value", "")
+                if not isinstance(value, str):
+                    value = str(value)
+                if value == EOF_VALUE:
+                    raise EOFError("EOF when reading a line")
+                return value
+        finally:
+            k.interrupts.armed = was_armed
+
+    def _discard_pending(self, sock: zmq.Socket) -> None:
+        while True:
+            try:
+                sock.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            log.warning("discarded a late input_reply")
+
+
+class StdinReader(io.TextIOBase):
+    """``sys.stdin`` whose reads become input requests."""
+
+    def __init__(self, bridge: StdinBridge) -> None:
+        super().__init__()
+        self._bridge = bridge
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("the kernel's stdin has no file descriptor")
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        try:
+            return self._bridge.request("", password=False) + "\n"
+        except EOFError:
+            return ""
+
+    def read(self, size: int | None = -1) -> str:
+        lines = []
+        while True:
+            line = self.readline()
+            if not line:
+                break
+            lines.append(line)
+        return "".join(lines)
+
+    def __iter__(self) -> StdinReader:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line

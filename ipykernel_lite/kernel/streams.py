@@ -1,0 +1,126 @@
+"""Batched stdout/stderr: writes are buffered and sent as ``stream`` messages.
+
+A buffer is flushed when it grows past ``FLUSH_SIZE``, after ``FLUSH_INTERVAL`` seconds (by one flusher thread),
+and before any other iopub message (IOPub.before_send), so output and results keep their order. Writes from any
+thread are accepted; they are attributed to the request that is current when they are flushed.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..protocol import Message
+    from .iopub import IOPub
+
+FLUSH_SIZE = 64 * 1024
+FLUSH_INTERVAL = 0.05
+
+
+class OutStream(io.TextIOBase):
+    def __init__(self, name: str, iopub: IOPub, parent: Callable[[], Message | None], flusher: Flusher) -> None:
+        super().__init__()
+        self.name = name  # type: ignore[misc]
+        self._iopub = iopub
+        self._parent = parent
+        self._flusher = flusher
+        self._buf: list[str] = []
+        self._size = 0
+        self._lock = threading.Lock()
+        self.echo: Any = None  # optional original stream to mirror into (debugging the kernel)
+
+    # --- file protocol -------------------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return "replace"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("the kernel's output stream has no file descriptor")
+
+    @property
+    def buffer(self) -> _BytesWriter:  # type: ignore[override]
+        return _BytesWriter(self)
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        if not s:
+            return 0
+        with self._lock:
+            was_empty = not self._buf
+            self._buf.append(s)
+            self._size += len(s)
+            full = self._size >= FLUSH_SIZE
+        if full:
+            self.flush()
+        elif was_empty:
+            self._flusher.kick()
+        return len(s)
+
+    def flush(self) -> None:
+        with self._iopub.lock:
+            self._flush_locked()
+
+    # --- used by IOPub with its lock held ------------------------------------------------------------------
+    def _flush_locked(self) -> None:
+        with self._lock:
+            if not self._buf:
+                return
+            text = "".join(self._buf)
+            self._buf.clear()
+            self._size = 0
+        self._iopub.publish_stream(self.name, text, self._parent())
+
+
+class _BytesWriter:
+    """``sys.stdout.buffer`` for code that writes bytes."""
+
+    def __init__(self, stream: OutStream) -> None:
+        self._stream = stream
+
+    def write(self, b: bytes) -> int:
+        self._stream.write(bytes(b).decode("utf-8", "replace"))
+        return len(b)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+class Flusher(threading.Thread):
+    """Flushes the streams FLUSH_INTERVAL after the first write into an empty buffer."""
+
+    def __init__(self, flush: Callable[[], None]) -> None:
+        super().__init__(name="ipykernel_lite-flusher", daemon=True)
+        self._flush = flush
+        self._pending = threading.Event()
+        self._stop = threading.Event()
+
+    def kick(self) -> None:
+        self._pending.set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self._pending.wait()
+            self._pending.clear()
+            self._stop.wait(FLUSH_INTERVAL)
+            try:
+                self._flush()
+            except Exception:  # the flusher must outlive a transient send error
+                pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._pending.set()

@@ -1,0 +1,139 @@
+"""The in-memory form of a Jupyter message, and a factory that stamps new ones.
+
+Messages stay plain dicts inside a slotted object: the hot path (every print, every status) must not pay for
+model validation. Typed validation lives in ``protocol.models`` and is applied where input enters.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from itertools import count
+from typing import Any
+from uuid import uuid4
+
+PROTOCOL_VERSION = "5.4"
+
+JSONDict = dict[str, Any]
+
+
+def utc_now_iso() -> str:
+    """ISO-8601 with an explicit zone, as the spec asks for header dates."""
+    return datetime.now(timezone.utc).isoformat()
+
+
+class Message:
+    """One message: routing identities, the four JSON parts and binary buffers.
+
+    ``raw_header`` keeps the header exactly as it arrived; a reply stores it as ``raw_parent`` and sends it as
+    its parent header without serialising it again (one JSON dump saved per outgoing message).
+    """
+
+    __slots__ = (
+        "buffers",
+        "content",
+        "header",
+        "identities",
+        "metadata",
+        "parent_header",
+        "raw_header",
+        "raw_parent",
+    )
+
+    def __init__(
+        self,
+        header: JSONDict,
+        content: JSONDict | None = None,
+        parent_header: JSONDict | None = None,
+        metadata: JSONDict | None = None,
+        buffers: list[bytes] | None = None,
+        identities: list[bytes] | None = None,
+        raw_header: bytes | None = None,
+    ) -> None:
+        self.header = header
+        self.content = {} if content is None else content
+        self.parent_header = {} if parent_header is None else parent_header
+        self.metadata = {} if metadata is None else metadata
+        self.buffers = [] if buffers is None else buffers
+        self.identities = [] if identities is None else identities
+        self.raw_header = raw_header
+        self.raw_parent: bytes | None = None
+
+    @property
+    def msg_type(self) -> str:
+        return str(self.header.get("msg_type", ""))
+
+    @property
+    def msg_id(self) -> str:
+        return str(self.header.get("msg_id", ""))
+
+    @property
+    def parent_id(self) -> str | None:
+        pid = self.parent_header.get("msg_id")
+        return pid if isinstance(pid, str) else None
+
+    def to_dict(self) -> JSONDict:
+        """The shape jupyter_client uses (``msg['content']`` …), for users who think in dicts."""
+        return {
+            "header": self.header,
+            "msg_id": self.msg_id,
+            "msg_type": self.msg_type,
+            "parent_header": self.parent_header,
+            "metadata": self.metadata,
+            "content": self.content,
+            "buffers": self.buffers,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Message {self.msg_type} id={self.msg_id!r} parent={self.parent_id!r}>"
+
+
+class MessageFactory:
+    """Stamps headers for one session: a random session id, unique msg ids, the protocol version."""
+
+    def __init__(self, session: str | None = None, username: str = "") -> None:
+        self.session = session or uuid4().hex
+        self.username = username or os.environ.get("USER", "") or "kernel"
+        # session prefix + pid + counter is unique and far cheaper than a uuid per message
+        self._prefix = f"{self.session[:16]}_{os.getpid()}_"
+        self._counter = count(1)
+
+    def new_id(self) -> str:
+        return f"{self._prefix}{next(self._counter)}"
+
+    def header(self, msg_type: str) -> JSONDict:
+        return {
+            "msg_id": f"{self._prefix}{next(self._counter)}",
+            "msg_type": msg_type,
+            "username": self.username,
+            "session": self.session,
+            "date": datetime.now(timezone.utc).isoformat(),
+            "version": PROTOCOL_VERSION,
+        }
+
+    def message(
+        self,
+        msg_type: str,
+        content: JSONDict | None = None,
+        parent: Message | None = None,
+        metadata: JSONDict | None = None,
+        buffers: list[bytes] | None = None,
+        identities: list[bytes] | None = None,
+    ) -> Message:
+        msg = Message(self.header(msg_type), content, None, metadata, buffers, identities)
+        if parent is not None:
+            msg.parent_header = parent.header
+            msg.raw_parent = parent.raw_header
+            # reply to where the request came from unless told otherwise
+            if identities is None:
+                msg.identities = parent.identities
+        return msg
+
+
+def parent_of(msg: Message | Mapping[str, Any] | None) -> JSONDict:
+    if msg is None:
+        return {}
+    if isinstance(msg, Message):
+        return msg.header
+    return dict(msg.get("header", {}))

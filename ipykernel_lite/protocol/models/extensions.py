@@ -1,0 +1,125 @@
+"""ipykernel_lite's additions to the protocol, for editors.
+
+Standard frontends ignore them: they live in metadata keys or in message types of their own, and every model
+accepts unknown keys, so a message carrying them stays a valid Jupyter 5.4 message.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import OkReply, ProtocolModel
+
+# --- execute_request metadata ----------------------------------------------------------------------------
+
+
+class Origin(ProtocolModel):
+    """Where the code of an execute_request comes from (metadata key ``origin``).
+
+    With it, tracebacks, the debugger and ``inspect.getsource`` point into the editor's file at the right
+    line instead of an anonymous cell.
+    """
+
+    path: str = Field(description="Path of the file the code was taken from, as the editor knows it.")
+    line: int = Field(ge=1, description="Line number in that file of the first line of the code, from 1.")
+    cell: str | None = Field(
+        default=None,
+        description="Title of the cell (its marker line's text) when the code is one cell of the file; "
+        "None for a selection or the whole file.",
+    )
+    cwd: bool = Field(default=False, description="Change the working directory to the file's folder first.")
+    as_main: bool = Field(
+        default=False,
+        description="Run the code as the whole file, as a script: __name__ == '__main__', __file__ set.",
+    )
+    argv: list[str] | None = Field(
+        default=None, description="Set sys.argv to [path, *argv] while the code runs; None leaves it as is."
+    )
+
+
+class ExecuteMetadata(ProtocolModel):
+    """Message metadata of an ``execute_request``; other keys are kept as they are."""
+
+    origin: Origin | None = Field(default=None, description="Where the code comes from; None for a console.")
+    post_mortem: bool = Field(default=False, description="On error, enter post-mortem debugging.")
+
+
+# --- inspect_reply content.metadata ------------------------------------------------------------------------
+
+
+class Calltip(ProtocolModel):
+    """The call the cursor is in, for an editor's signature popup.
+
+    Sent under the key ``calltip`` of the ``metadata`` object of inspect_reply content.
+    """
+
+    signature: str = Field(description="Signature as displayed, e.g. 'join(a, *p)'.")
+    name: str = Field(description="Name of the callable, e.g. 'join'.")
+    params: list[str] = Field(default=[], description="Parameters as displayed, in order, e.g. ['a', '*p'].")
+    active_param: int | None = Field(
+        default=None, description="Index in params of the parameter at the cursor; None when there is none."
+    )
+    doc: str = Field(default="", description="Docstring of the callable; may be empty.")
+
+
+class InspectReplyMetadata(ProtocolModel):
+    """The ``metadata`` object of inspect_reply content; other keys are kept as they are."""
+
+    calltip: Calltip | None = Field(default=None, description="Set when the cursor is inside a call.")
+
+
+# --- pause (control) ---------------------------------------------------------------------------------------
+
+
+class PauseRequest(ProtocolModel):
+    """``pause_request`` (control channel): stop the running cell in the debugger, where it is."""
+
+
+class PauseReply(OkReply):
+    """``pause_reply`` (status ok)."""
+
+    paused: bool = Field(
+        default=False, description="True when a running cell was stopped; False when the kernel was idle."
+    )
+
+
+# --- gui event loop (shell) --------------------------------------------------------------------------------
+
+
+class GuiRequest(ProtocolModel):
+    """``gui_request`` (shell channel): integrate a GUI toolkit's event loop with the kernel."""
+
+    gui: str | None = Field(
+        description="Toolkit whose events the kernel processes while idle: 'qt', 'tk', 'gtk', 'wx', 'osx'…; "
+        "'none' or null stops the integration."
+    )
+
+
+class GuiReply(OkReply):
+    """``gui_reply`` (status ok); an unknown or unavailable toolkit gives an error reply instead."""
+
+    gui: str | None = Field(default=None, description="Toolkit now integrated; None when there is none.")
+
+
+# --- input_request metadata while the debugger waits ------------------------------------------------------
+
+
+class DebugFrame(ProtocolModel):
+    """A frame of the debugged program."""
+
+    file: str = Field(description="File name of the frame's code, as in its code object.")
+    line: int = Field(description="Current line number in that file.")
+    function: str = Field(description="Name of the function ('<module>' at top level).")
+
+
+class DebugState(ProtocolModel):
+    """Where the debugger stands (key ``debug`` of input_request metadata while pdb waits for a command)."""
+
+    frame: DebugFrame = Field(description="The frame commands act on.")
+    stack: list[DebugFrame] = Field(default=[], description="The whole stack, outermost first.")
+
+
+class InputRequestMetadata(ProtocolModel):
+    """Message metadata of an ``input_request``; other keys are kept as they are."""
+
+    debug: DebugState | None = Field(default=None, description="Set while the debugger waits for a command.")

@@ -111,6 +111,8 @@ class Executor:
             finally:
                 policy.armed = False
         except BaseException as e:
+            if type(e).__name__ == "BdbQuit":
+                return None  # the user typed q in the debugger: the cell simply ends
             if isinstance(e, SystemExit):
                 self._payload.append({"source": "ask_exit", "keepkernel": False})
             report = self._report(e)

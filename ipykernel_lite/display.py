@@ -7,9 +7,8 @@ IPython made common, so pandas, matplotlib figures, sympy… show richly without
 
 from __future__ import annotations
 
-import base64
 import logging
-import secrets
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +35,8 @@ _BINARY = {"image/png", "image/jpeg", "application/pdf"}
 
 def _encode(mime: str, value: Any) -> Any:
     if mime in _BINARY and isinstance(value, bytes | bytearray):
+        import base64
+
         return base64.b64encode(value).decode("ascii")
     return value
 
@@ -106,7 +107,7 @@ class DisplayHandle:
     """Returned by ``display(..., display_id=True)``: update the same output later."""
 
     def __init__(self, display_id: str | None = None) -> None:
-        self.display_id = display_id or secrets.token_hex(16)
+        self.display_id = display_id or os.urandom(16).hex()
 
     def display(self, obj: Any, **kwargs: Any) -> None:
         display(obj, display_id=self.display_id, **kwargs)

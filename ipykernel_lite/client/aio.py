@@ -13,7 +13,14 @@ from typing import Any
 
 from ..protocol import Message
 from .aio_transport import AsyncTransport, _left
-from .base import DEFAULT_TIMEOUT, IOPUB_GRACE, _check_channel, cursor_or_end, shutdown_without_reply
+from .base import (
+    DEFAULT_TIMEOUT,
+    IOPUB_GRACE,
+    STDIN_LINK_WAIT,
+    _check_channel,
+    cursor_or_end,
+    shutdown_without_reply,
+)
 from .errors import KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
@@ -97,6 +104,8 @@ class AsyncClient(AsyncTransport):
         while True:
             info = await self._ready_attempt(deadline, timeout)
             if info is not None:
+                if not await self._wait_stdin_link(deadline):
+                    raise TimeoutError(f"the kernel's stdin channel did not connect within {timeout} s")
                 return info
             if _left(deadline) <= 0:
                 raise TimeoutError(f"the kernel answered but no IOPub message arrived within {timeout} s")
@@ -137,6 +146,9 @@ class AsyncClient(AsyncTransport):
         """As BlockingClient.execute; the hooks may be coroutine functions."""
         if allow_stdin is None:
             allow_stdin = stdin_hook is not None
+        if allow_stdin and not self._stdin_link.update():
+            # an input_request sent before the link is up would be lost, and the kernel would wait forever
+            await self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
         content = self._execute_content(
             code, silent, store_history, user_expressions, allow_stdin, stop_on_error
         )

@@ -16,8 +16,8 @@ import zmq
 import zmq.asyncio
 
 from ..protocol import ConnectionInfo, Message
-from .base import SLICE, ClientBase, DeathReason
-from .channels import open_channels, repoint
+from .base import SLICE, SLICE_MS, ClientBase, DeathReason
+from .channels import LinkWatch, open_channels, repoint
 from .errors import ClientClosed
 
 
@@ -52,6 +52,7 @@ class AsyncTransport(ClientBase):
         self._waiters: list[asyncio.Future[None]] = []
         self._probes: dict[bytes, asyncio.Future[None]] = {}
         self._probe = 0
+        self._stdin_link = LinkWatch(self._sockets["stdin"], "stdin")
 
     def close(self) -> None:
         if self._closed:
@@ -61,6 +62,7 @@ class AsyncTransport(ClientBase):
             self._reader.cancel()
         self._wake()
         self.mailbox.pending.clear()
+        self._stdin_link.close()
         for s in self._sockets.values():
             try:
                 s.close()
@@ -140,6 +142,20 @@ class AsyncTransport(ClientBase):
             for f in ws:
                 if not f.done():
                     f.set_result(None)
+
+    async def _wait_stdin_link(self, deadline: float) -> bool:
+        link = self._stdin_link
+        poller = zmq.asyncio.Poller()
+        poller.register(link.monitor, zmq.POLLIN)
+        while not link.update():
+            left = _left(deadline)
+            if left <= 0:
+                return False
+            await poller.poll(min(SLICE_MS, int(left * 1000) + 1))
+            died = self._check_alive(monotonic())
+            if died is not None:
+                raise died
+        return True
 
     async def _wait(self, until: Callable[[], bool], timeout: float | None) -> bool:
         """Wait until ``until()``; False on timeout; KernelDied as soon as the kernel is seen dead."""

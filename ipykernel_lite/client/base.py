@@ -4,7 +4,6 @@ decision that the kernel is dead. No waiting happens here.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -26,6 +25,8 @@ SLICE = 0.1
 SLICE_MS = 100
 #: an execute answered with no IOPub message at all after this long lost its IOPub (see Pending.settled)
 IOPUB_GRACE = 3.0
+#: how long an execute with stdin allowed waits for the stdin channel to connect (see LinkWatch)
+STDIN_LINK_WAIT = 5.0
 #: default timeout of request/reply calls (complete, inspect, kernel_info …)
 DEFAULT_TIMEOUT = 10.0
 SEND_CHANNELS = ("shell", "control", "stdin")
@@ -47,7 +48,7 @@ class ClientBase:
     ) -> None:
         if isinstance(info, ConnectionInfo):
             # our own copy: whoever handed it to us may change theirs
-            info = dataclasses.replace(info, extra=dict(info.extra))
+            info = copy_info(info)
         else:
             info = read_connection_file(info)
         self.info = info
@@ -226,6 +227,10 @@ class ClientBase:
             content.update(pattern=pattern or "*", unique=unique, n=n)
         content.update(extra)
         return content
+
+
+def copy_info(info: ConnectionInfo) -> ConnectionInfo:
+    return ConnectionInfo.from_dict(info.to_dict())
 
 
 def _check_channel(channel: str, allowed: tuple[str, ...]) -> str:

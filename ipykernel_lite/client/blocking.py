@@ -17,13 +17,14 @@ from .base import (
     DEFAULT_TIMEOUT,
     IOPUB_GRACE,
     SLICE_MS,
+    STDIN_LINK_WAIT,
     ClientBase,
     DeathReason,
     _check_channel,
     cursor_or_end,
     shutdown_without_reply,
 )
-from .channels import open_channels, repoint
+from .channels import LinkWatch, open_channels, repoint
 from .errors import ClientClosed, KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
@@ -71,6 +72,7 @@ class BlockingClient(ClientBase):
             p.register(hb, zmq.POLLIN)
             self._poll_one[ch] = p
         self._probe = 0
+        self._stdin_link = LinkWatch(self._sockets["stdin"], "stdin")
 
     @classmethod
     def from_connection_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> BlockingClient:
@@ -81,6 +83,7 @@ class BlockingClient(ClientBase):
             return
         self._closed = True
         self.mailbox.pending.clear()
+        self._stdin_link.close()
         for s in self._sockets.values():
             s.close()
 
@@ -148,6 +151,8 @@ class BlockingClient(ClientBase):
         while True:
             info = self._ready_attempt(deadline, timeout)
             if info is not None:
+                if not self._wait_stdin_link(deadline):
+                    raise TimeoutError(f"the kernel's stdin channel did not connect within {timeout} s")
                 return info
             if _left(deadline) <= 0:
                 raise TimeoutError(f"the kernel answered but no IOPub message arrived within {timeout} s")
@@ -195,6 +200,9 @@ class BlockingClient(ClientBase):
         """
         if allow_stdin is None:
             allow_stdin = stdin_hook is not None
+        if allow_stdin and not self._stdin_link.update():
+            # an input_request sent before the link is up would be lost, and the kernel would wait forever
+            self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
         content = self._execute_content(
             code, silent, store_history, user_expressions, allow_stdin, stop_on_error
         )
@@ -349,6 +357,18 @@ class BlockingClient(ClientBase):
 
     def _drain(self, sock: zmq.Socket[bytes]) -> None:
         self._drain_socket(self._channel_of[sock], sock)
+
+    def _wait_stdin_link(self, deadline: float) -> bool:
+        link = self._stdin_link
+        while not link.update():
+            left = _left(deadline)
+            if left <= 0:
+                return False
+            link.monitor.poll(min(SLICE_MS, int(left * 1000) + 1))
+            died = self._check_alive(monotonic())
+            if died is not None:
+                raise died
+        return True
 
     def _wait(self, until: Callable[[], bool], timeout: float | None, poller: zmq.Poller) -> bool:
         """Poll until ``until()``; False on timeout; KernelDied as soon as the kernel is seen dead."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import struct
+from typing import Any, TypeVar
 
 import zmq
 
@@ -34,6 +35,9 @@ def open_channels(ctx: zmq.Context[SocketT], info: ConnectionInfo, identity: byt
             # unsent requests survive a short close; a dead peer cannot block us (the shared context is never
             # terminated while sockets linger)
             s.linger = 1000 if channel in ("shell", "control", "stdin") else 0
+            # retry soon while a new kernel is still binding; back off for one that stays away
+            s.reconnect_ivl = 20
+            s.reconnect_ivl_max = 1000
             if kind == zmq.DEALER and channel != "hb":
                 s.setsockopt(zmq.IDENTITY, identity)
             if kind == zmq.SUB:
@@ -57,3 +61,43 @@ def repoint(sockets: dict[str, SocketT], old: ConnectionInfo, new: ConnectionInf
         except zmq.ZMQError:
             pass
         s.connect(new_url)
+
+
+class LinkWatch:
+    """Whether a socket's connection has completed its handshake, from zmq's monitor events.
+
+    The stdin channel needs it: the kernel sends ``input_request`` to our identity on its ROUTER, which drops
+    messages for identities it has not met yet, and the kernel would then wait for an answer forever.
+    """
+
+    _EVENTS = zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED
+
+    def __init__(self, sock: zmq.Socket[Any], name: str) -> None:
+        # inproc needs the socket's own context; a shadow shares it without owning it
+        ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.shadow(sock.context.underlying)
+        addr = f"inproc://ipykernel-lite-monitor-{name}-{id(self):x}"
+        sock.monitor(addr, self._EVENTS)
+        self._sock = sock
+        self.monitor = ctx.socket(zmq.PAIR)
+        self.monitor.linger = 0
+        self.monitor.connect(addr)
+        self.up = False
+
+    def update(self) -> bool:
+        """Read the pending events (never blocks); True if the link is up."""
+        mon = self.monitor
+        while mon.poll(0):
+            frames = mon.recv_multipart()
+            event = struct.unpack("=hi", frames[0][:6])[0]
+            if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self.up = True
+            elif event == zmq.EVENT_DISCONNECTED:
+                self.up = False
+        return self.up
+
+    def close(self) -> None:
+        try:
+            self._sock.disable_monitor()
+        except zmq.ZMQError:
+            pass
+        self.monitor.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from ..protocol import ConnectionInfo
 from ..protocol.connection import write_connection_file
 from . import process
 from .aio import AsyncClient
+from .base import copy_info
 from .blocking import BlockingClient
 from .errors import KernelDied
 from .ports import free_ipc_ports, free_tcp_ports, ipc_prefix, runtime_dir
@@ -188,15 +188,9 @@ class KernelManager:
         else:
             ports = free_tcp_ports(info.ip)
         # a new object: clients compare the old endpoints with the new ones to re-point their sockets
-        self.info = dataclasses.replace(
-            info,
-            shell_port=ports[0],
-            iopub_port=ports[1],
-            stdin_port=ports[2],
-            control_port=ports[3],
-            hb_port=ports[4],
-            extra=dict(info.extra),
-        )
+        new = copy_info(info)
+        new.shell_port, new.iopub_port, new.stdin_port, new.control_port, new.hb_port = ports[:5]
+        self.info = new
 
     def _launch(self) -> None:
         env = dict(os.environ)

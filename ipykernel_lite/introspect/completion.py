@@ -10,9 +10,9 @@ from . import jedi_worker
 from .dict_keys import complete_keys, key_context
 from .fallback import complete_fallback
 from .jedi_complete import Match, complete_with_jedi
-from .namespace import has_dynamic_getattr, resolve_chain, snapshots
+from .namespace import resolve_chain, risky_for_jedi, snapshots
 from .positions import LexState, enclosing_call, identifier_start, leading_dotted, lex, primary_start
-from .replies import BadRequest, checked_cursor, complete_error, encodable
+from .replies import checked_cursor, complete_error, encodable
 
 TYPES_KEY = "_jupyter_types_experimental"
 # Share of the budget jedi may spend listing matches; types/signatures stop at this point so
@@ -39,14 +39,10 @@ def _subjects(code: str, pos: int, state: LexState) -> list[str]:
 
 
 def _unsafe_for_jedi(code: str, pos: int, state: LexState, namespaces: Sequence[dict[str, Any]]) -> bool:
-    """Whether jedi would probe an object whose attribute lookup runs Python code.
-
-    jedi's safe mode still calls ``hasattr(obj, "__wrapped__")`` on the object it completes,
-    which runs a class's ``__getattr__`` (e.g. of an RPC proxy); such cases go to the fallback.
-    """
+    """Whether this completion would make jedi probe a risky object (then the fallback answers)."""
     for text in _subjects(code, pos, state):
         dotted = leading_dotted(text)
-        if dotted and any(has_dynamic_getattr(obj) for obj in resolve_chain(dotted, namespaces)):
+        if dotted and any(risky_for_jedi(obj) for obj in resolve_chain(dotted, namespaces)):
             return True
     return False
 
@@ -129,7 +125,5 @@ def complete(
             # jedi's own (truncated) key list is superseded by the live one.
             found = keys + [m for m in found if m.type != "string"]
         return _reply(code, pos, found)
-    except BadRequest as exc:
-        return complete_error(exc, cursor_pos)
-    except Exception as exc:
+    except Exception as exc:  # BadRequest, or a bug: the reply must still be valid
         return complete_error(exc, cursor_pos)

@@ -18,11 +18,13 @@ from typing import Any
 from .jedi_complete import Match
 from .namespace import MISSING, dedupe, kind_of, resolve, safe_dir, sort_key, static_attribute
 from .positions import LexState, dotted_before, dotted_name, enclosing_call, identifier_start
+from .signatures import KEYWORD_ONLY, POSITIONAL_OR_KEYWORD, live_signature
 
 MAX_PATH_ENTRIES = 2_000
 _MAX_SIGNATURES = 20
 _FROM_IMPORT = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+(?:\(?\s*)?(?:[\w\s,]*,\s*)?$")
 _IMPORT_MODULE = re.compile(r"^\s*(?:from\s+|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*)([\w.]*)$")
+_KEYWORD: Any = object()  # stands for "a keyword" where a value is expected
 
 
 def _line_before(code: str, start: int) -> str:
@@ -31,8 +33,6 @@ def _line_before(code: str, start: int) -> str:
 
 
 def _with_signatures(names: list[tuple[str, Any]], start: int) -> list[Match]:
-    from .signatures import live_signature
-
     out: list[Match] = []
     budget = _MAX_SIGNATURES
     for name, value in names:
@@ -44,9 +44,6 @@ def _with_signatures(names: list[tuple[str, Any]], start: int) -> list[Match]:
             signature = info.text if info is not None else ""
         out.append(Match(name, start, kind, signature))
     return out
-
-
-_KEYWORD: Any = object()
 
 
 def _matches_prefix(name: str, prefix: str) -> bool:
@@ -86,8 +83,6 @@ def _callee_params(code: str, pos: int, state: LexState, namespaces: Sequence[di
     obj = resolve(callee, namespaces) if callee is not None else MISSING
     if obj is MISSING:
         return []
-    from .signatures import KEYWORD_ONLY, POSITIONAL_OR_KEYWORD, live_signature
-
     info = live_signature(obj)
     if info is None:
         return []

@@ -14,6 +14,7 @@ from .positions import jedi_line_column
 JEDI_MAX_CHARS = 60_000
 _JEDI_BEFORE = 40_000
 _JEDI_AFTER = 10_000
+_CURSOR_LINE_SPAN = 1_000
 # Signatures can cost a stub inference each; only the first few function matches get one.
 _MAX_SIGNATURES = 20
 UNKNOWN_TYPE = "<unknown>"
@@ -28,14 +29,35 @@ class Match:
 
 
 def jedi_window(code: str, pos: int) -> tuple[str, int]:
-    """The text handed to jedi and the offset of its first character in ``code``."""
-    if len(code) <= JEDI_MAX_CHARS:
+    """The text handed to jedi and the offset of its first character in ``code``.
+
+    Bounded in size, cut at line breaks where possible.  The cursor's own line is also
+    bounded: jedi's time grows quadratically with its length (a pasted 30 kB line takes
+    seconds), so beyond ``_CURSOR_LINE_SPAN`` it is cut mid-line.
+    """
+    line_start = max(code.rfind("\n", 0, pos), code.rfind("\r", 0, pos)) + 1
+    line_end = len(code)
+    for sep in "\n\r":
+        found = code.find(sep, pos)
+        if 0 <= found < line_end:
+            line_end = found
+    long_before = pos - line_start > _CURSOR_LINE_SPAN
+    long_after = line_end - pos > _CURSOR_LINE_SPAN
+    if len(code) <= JEDI_MAX_CHARS and not long_before and not long_after:
         return code, 0
-    lo = max(0, pos - _JEDI_BEFORE)
-    if lo:
-        lo = max(code.rfind("\n", 0, lo), code.rfind("\r", 0, lo)) + 1
-    hi = code.find("\n", min(len(code), pos + _JEDI_AFTER))
-    hi = len(code) if hi < 0 else hi
+    if long_before:
+        lo = pos - _CURSOR_LINE_SPAN
+    else:
+        lo = max(0, pos - _JEDI_BEFORE)
+        if lo:
+            nl = code.find("\n", lo, pos)
+            lo = nl + 1 if nl >= 0 else lo
+    if long_after:
+        hi = pos + _CURSOR_LINE_SPAN
+    else:
+        hi = min(len(code), pos + _JEDI_AFTER)
+        nl = code.rfind("\n", pos, hi)
+        hi = nl if nl >= 0 and hi < len(code) else hi
     return code[lo:hi], lo
 
 

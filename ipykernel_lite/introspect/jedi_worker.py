@@ -64,26 +64,30 @@ class _Job(Generic[T]):
 
 class _Worker:
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        lock = threading.Lock()
+        self._cond = threading.Condition(lock)  # the worker waits here for jobs
+        self._idle = threading.Condition(lock)  # others wait here for an empty worker
         self._queue: deque[_Job[Any]] = deque()
         self._thread: threading.Thread | None = None
-        self._busy = False
+        self._current: _Job[Any] | None = None
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
+            self._current = None  # whatever a dead worker was doing is over
             self._thread = threading.Thread(target=self._loop, name="ipykernel_lite-introspect", daemon=True)
             self._thread.start()
 
     def _loop(self) -> None:
         while True:
             with self._cond:
+                self._current = None
                 while not self._queue:
-                    self._busy = False
+                    self._idle.notify_all()
                     self._cond.wait()
                 job = self._queue.popleft()
                 if job.abandoned:
                     continue
-                self._busy = True
+                self._current = job
             try:
                 job.result = job.fn()
             except BaseException as exc:  # keep the worker alive whatever jedi raises
@@ -94,6 +98,11 @@ class _Worker:
         job: _Job[T] = _Job(fn)
         with self._cond:
             self._ensure_thread()
+            current = self._current
+            if current is not None and current.abandoned:
+                # Still grinding on a job whose caller gave up: a new job would only wait
+                # out its own budget too, so let the caller fall back at once.
+                raise JediBusy("jedi is still busy with an earlier, overrunning request")
             self._queue.append(job)
             self._cond.notify()
         return job
@@ -101,7 +110,11 @@ class _Worker:
     @property
     def busy(self) -> bool:
         with self._cond:
-            return self._busy or bool(self._queue)
+            return self._current is not None or bool(self._queue)
+
+    def wait_idle(self, timeout: float | None) -> bool:
+        with self._cond:
+            return self._idle.wait_for(lambda: self._current is None and not self._queue, timeout)
 
 
 _worker = _Worker()
@@ -111,14 +124,20 @@ class JediTimeout(Exception):
     """The jedi job did not finish before the caller's deadline."""
 
 
+class JediBusy(Exception):
+    """jedi is still working on a request whose caller already gave up."""
+
+
 def run(fn: Callable[[], T], timeout: float | None) -> T:
     """Run ``fn`` on the jedi thread and return its result.
 
-    Raises :class:`JediTimeout` after ``timeout`` seconds (None waits forever), or whatever
-    ``fn`` raised.
+    Raises :class:`JediTimeout` after ``timeout`` seconds (None waits forever),
+    :class:`JediBusy` if jedi is stuck on an abandoned job, or whatever ``fn`` raised.
     """
     if threading.current_thread() is _worker._thread:
         return fn()  # already on the worker (nested use): queueing would deadlock
+    if timeout is not None:
+        timeout = min(timeout, threading.TIMEOUT_MAX)
     job = _worker.submit(fn)
     if not job.done.wait(timeout):
         job.abandoned = True
@@ -131,3 +150,8 @@ def run(fn: Callable[[], T], timeout: float | None) -> T:
 def busy() -> bool:
     """Whether the jedi thread is working or has queued work (e.g. warm-up in progress)."""
     return _worker.busy
+
+
+def wait_idle(timeout: float | None = None) -> bool:
+    """Block until the jedi thread has nothing to do; False if ``timeout`` expired first."""
+    return _worker.wait_idle(timeout)

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import jedi_worker
 from .jedi_complete import jedi_window
-from .namespace import MISSING, has_dynamic_getattr, resolve, resolve_chain
+from .namespace import MISSING, resolve, resolve_chain, risky_for_jedi
 from .object_info import ObjectInfo, describe_jedi, describe_live
 from .positions import dotted_name, jedi_line_column, leading_dotted
 
@@ -22,7 +22,8 @@ def _jedi_describe(
     text, offset = jedi_window(code, end)
     # On the last character of the name: jedi reads the leaf under the position.
     line, column = jedi_line_column(text, end - 1 - offset)
-    names = jedi_worker.interpreter(text, namespaces).infer(line, column)
+    # help() is infer() plus docstrings taken from the runtime object where stubs have none.
+    names = jedi_worker.interpreter(text, namespaces).help(line, column)
     if not names:
         return None
     return describe_jedi(names[0], expr, detail_level)
@@ -44,7 +45,7 @@ def find_object(
     if not (last.isalnum() or last == "_"):
         return None  # only names are looked up: no evaluation of calls or subscripts
     lead = leading_dotted(expr)
-    if lead and any(has_dynamic_getattr(obj) for obj in resolve_chain(lead, namespaces)):
+    if lead and any(risky_for_jedi(obj) for obj in resolve_chain(lead, namespaces)):
         return None
     try:
         return jedi_worker.run(

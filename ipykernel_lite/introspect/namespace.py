@@ -12,7 +12,7 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-_MISSING: Any = object()
+MISSING: Any = object()  # "no such name/attribute" (None is a legitimate value)
 _SNAPSHOT_ATTEMPTS = 8
 
 # Types whose attribute lookup is the generic, side-effect-free one.
@@ -43,7 +43,7 @@ def snapshots(namespaces: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [snapshot(ns) for ns in namespaces if ns is not None]
 
 
-def _getattr_static(obj: Any, name: str, default: Any = _MISSING) -> Any:
+def _getattr_static(obj: Any, name: str, default: Any = MISSING) -> Any:
     import inspect
 
     return inspect.getattr_static(obj, name, default)
@@ -52,10 +52,10 @@ def _getattr_static(obj: Any, name: str, default: Any = _MISSING) -> Any:
 def lookup_name(name: str, namespaces: Sequence[Mapping[str, Any]]) -> Any:
     """Value of a bare name: namespaces in order (locals first), then builtins."""
     for ns in namespaces:
-        value = ns.get(name, _MISSING)
-        if value is not _MISSING:
+        value = ns.get(name, MISSING)
+        if value is not MISSING:
             return value
-    return builtins.__dict__.get(name, _MISSING)
+    return builtins.__dict__.get(name, MISSING)
 
 
 def static_attribute(obj: Any, name: str) -> Any:
@@ -63,11 +63,11 @@ def static_attribute(obj: Any, name: str) -> Any:
 
     Functions and C method descriptors are bound the way attribute access would bind them
     (binding runs no user code); properties and other custom descriptors come back unbound.
-    Returns ``_MISSING`` when the attribute does not exist statically.
+    Returns ``MISSING`` when the attribute does not exist statically.
     """
     attr = _getattr_static(obj, name)
-    if attr is _MISSING:
-        return _MISSING
+    if attr is MISSING:
+        return MISSING
     owner_is_class = isinstance(obj, type)
     in_instance_dict = False
     if not owner_is_class and not isinstance(obj, types.ModuleType):
@@ -93,12 +93,12 @@ def static_attribute(obj: Any, name: str) -> Any:
 
 
 def resolve(dotted: str, namespaces: Sequence[Mapping[str, Any]]) -> Any:
-    """Object named by ``a.b.c``, or ``_MISSING``.  Stops at properties rather than run them."""
+    """Object named by ``a.b.c``, or ``MISSING``.  Stops at properties rather than run them."""
     parts = dotted.split(".")
     obj = lookup_name(parts[0], namespaces)
     for part in parts[1:]:
-        if obj is _MISSING or isinstance(obj, property):
-            return _MISSING
+        if obj is MISSING or isinstance(obj, property):
+            return MISSING
         obj = static_attribute(obj, part)
     return obj
 
@@ -113,7 +113,7 @@ def resolve_chain(dotted: str, namespaces: Sequence[Mapping[str, Any]]) -> list[
             if isinstance(obj, property):
                 break
             obj = static_attribute(obj, part)
-        if obj is _MISSING:
+        if obj is MISSING:
             break
         out.append(obj)
     return out
@@ -135,6 +135,18 @@ def has_dynamic_getattr(obj: Any) -> bool:
     return _getattr_static(cls, "__getattr__", None) is not None
 
 
+def risky_for_jedi(obj: Any) -> bool:
+    """Objects that jedi's safe mode would still run Python code on.
+
+    It calls ``hasattr(obj, "__wrapped__")`` on what it completes, which runs a class's
+    ``__getattr__`` (e.g. of an RPC proxy), and ``keys()``/``values()`` on anything that is
+    a dict, which a subclass may override.
+    """
+    if has_dynamic_getattr(obj):
+        return True
+    return isinstance(obj, (dict, list, tuple)) and type(obj) not in (dict, list, tuple)
+
+
 def safe_dir(obj: Any) -> list[str]:
     """Attribute names of ``obj``; [] if ``dir()`` fails."""
     try:
@@ -146,7 +158,7 @@ def safe_dir(obj: Any) -> list[str]:
 
 def kind_of(value: Any) -> str:
     """Completion type for a live value, in jedi's vocabulary."""
-    if value is _MISSING:
+    if value is MISSING:
         return "statement"
     if isinstance(value, types.ModuleType):
         return "module"
@@ -180,6 +192,3 @@ def sort_key(name: str) -> tuple[int, str, str]:
 
 def dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-MISSING = _MISSING

@@ -10,7 +10,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
-from .namespace import MISSING, has_dynamic_getattr, kind_of, static_attribute
+from .namespace import has_dynamic_getattr, kind_of, static_attribute
 from .safe_repr import is_safe, safe_repr
 from .signatures import SignatureInfo, from_jedi, live_signature
 
@@ -86,6 +86,32 @@ def _doc(obj: Any) -> str:
     return inspect.cleandoc(raw) if isinstance(raw, str) else ""
 
 
+def _code_file(fn: types.FunctionType) -> str:
+    """Where ``fn``'s source lives: for frozen stdlib modules (``<frozen posixpath>``), the
+    module's real file, which inspect itself does not look at."""
+    filename = fn.__code__.co_filename
+    if filename.startswith("<frozen "):
+        module = sys.modules.get(fn.__module__) if isinstance(fn.__module__, str) else None
+        real = module.__dict__.get("__file__") if module is not None else None
+        if isinstance(real, str):
+            return real
+    return filename
+
+
+def _function_source(fn: types.FunctionType) -> str:
+    import inspect
+
+    try:
+        return inspect.getsource(fn)
+    except OSError:
+        filename = _code_file(fn)
+        lines = linecache.getlines(filename)
+        first = fn.__code__.co_firstlineno - 1
+        if filename == fn.__code__.co_filename or not 0 <= first < len(lines):
+            raise
+        return "".join(inspect.getblock(lines[first:]))
+
+
 def _file(obj: Any) -> str | None:
     if isinstance(obj, types.ModuleType):
         f = obj.__dict__.get("__file__")
@@ -98,7 +124,7 @@ def _file(obj: Any) -> str | None:
             module = sys.modules.get(obj.__module__)
             if module is not None and obj.__module__ != "__main__":
                 return _file(module)
-    return fn.__code__.co_filename if fn is not None else None
+    return _code_file(fn) if fn is not None else None
 
 
 def _class_source(cls: type) -> str | None:
@@ -112,7 +138,7 @@ def _class_source(cls: type) -> str | None:
     header = re.compile(rf"^(\s*)class\s+{re.escape(cls.__name__)}\b")
     for fn in _class_functions(cls):
         code = fn.__code__
-        lines = linecache.getlines(code.co_filename)
+        lines = linecache.getlines(_code_file(fn))
         if not lines:
             continue
         def_line = code.co_firstlineno - 1
@@ -132,7 +158,7 @@ def _source(obj: Any) -> str | None:
     target = _function_of(obj)
     try:
         if target is not None:
-            text = inspect.getsource(target)
+            text = _function_source(target)
         elif isinstance(obj, type):
             text = _class_source(obj) or inspect.getsource(obj)
         elif isinstance(obj, types.ModuleType):
@@ -195,11 +221,9 @@ def describe_jedi(jname: Any, name: str, detail_level: int) -> ObjectInfo:
         kind=jname.type,
         signature=from_jedi(sigs[0]) if sigs else None,
         doc=jname.docstring(raw=True) or "",
-        file=str(path) if path is not None else None,
+        # jedi attributes keywords' help text to the builtins stub: not a useful file.
+        file=str(path) if path is not None and jname.type != "keyword" else None,
         string_form=None,
         length=None,
         source=source,
     )
-
-
-__all__ = ["MISSING", "ObjectInfo", "describe_jedi", "describe_live"]

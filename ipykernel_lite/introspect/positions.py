@@ -17,6 +17,8 @@ from dataclasses import dataclass
 # must not cost a full scan on every keystroke, and context this far back rarely matters.
 LEX_WINDOW = 20_000
 
+# Identifiers longer than this are not worth walking character by character.
+_MAX_IDENTIFIER = 1_000
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _INTERESTING = re.compile(
     r"""(?P<comment>\#)
@@ -38,7 +40,6 @@ _TRIPLE_BODY = {
 }
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
-IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _DOTTED = re.compile(r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)*")
 # Keywords that may precede "(" without making it a call.
 NON_CALL_KEYWORDS = frozenset(
@@ -72,22 +73,22 @@ def clamp(pos: int, code: str) -> int:
 
 
 def window_start(code: str, pos: int, window: int = LEX_WINDOW) -> int:
-    """Start of the line where a scan covering ``window`` characters before ``pos`` begins."""
+    """Where a scan covering at most ``window`` characters before ``pos`` starts.
+
+    Preferably at a line start; within one enormous line, wherever the window begins.
+    """
     if pos <= window:
         return 0
     cut = pos - window
-    nl = max(code.rfind("\n", 0, cut), code.rfind("\r", 0, cut))
-    return nl + 1
+    m = _LINE_BREAK.search(code, cut, pos)
+    return m.end() if m else cut
 
 
 def jedi_line_column(code: str, pos: int) -> tuple[int, int]:
     """1-based line and 0-based code-point column of ``pos``, split as parso splits lines."""
-    line = 1
-    line_start = 0
-    for m in _LINE_BREAK.finditer(code, 0, pos):
-        line += 1
-        line_start = m.end()
-    return line, pos - line_start
+    breaks = code.count("\n", 0, pos) + code.count("\r", 0, pos) - code.count("\r\n", 0, pos)
+    line_start = max(code.rfind("\n", 0, pos), code.rfind("\r", 0, pos)) + 1
+    return breaks + 1, pos - line_start
 
 
 def _string_end(code: str, body_start: int, quote: str) -> tuple[int, bool]:
@@ -187,15 +188,16 @@ def top_level_commas(code: str, start: int, end: int) -> list[int]:
 def identifier_start(code: str, pos: int) -> int:
     """Start of the identifier characters immediately before ``pos``."""
     i = pos
-    while i > 0 and (code[i - 1].isalnum() or code[i - 1] == "_"):
+    lower = max(0, pos - _MAX_IDENTIFIER)
+    while i > lower and (code[i - 1].isalnum() or code[i - 1] == "_"):
         i -= 1
     return i
 
 
 def identifier_end(code: str, pos: int) -> int:
     i = pos
-    n = len(code)
-    while i < n and (code[i].isalnum() or code[i] == "_"):
+    upper = min(len(code), pos + _MAX_IDENTIFIER)
+    while i < upper and (code[i].isalnum() or code[i] == "_"):
         i += 1
     return i
 
@@ -229,12 +231,15 @@ def _literal_start(code: str, end: int, lower: int) -> int:
     return k
 
 
-def primary_start(code: str, end: int, lower: int = 0) -> int:
+def primary_start(code: str, end: int, lower: int | None = None) -> int:
     """Start of the primary expression (names, dots, calls, subscripts) ending at ``end``.
 
     Used to find a callee: ``x = a.b[0].c(`` with ``end`` at the ``(`` gives the ``a``.
     Brackets are matched by counting only; strings inside subscripts are rare enough here.
+    The walk stops at ``lower`` (default: one lexer window before ``end``).
     """
+    if lower is None:
+        lower = max(0, end - LEX_WINDOW)
     i = end
     while i > lower:
         i = _skip_space_back(code, i, lower)
@@ -278,7 +283,7 @@ def dotted_name(text: str) -> str | None:
     return ".".join(part.strip() for part in text.split("."))
 
 
-def dotted_before(code: str, pos: int, lower: int = 0) -> tuple[int, str] | None:
+def dotted_before(code: str, pos: int, lower: int | None = None) -> tuple[int, str] | None:
     """The dotted name ending exactly at ``pos`` (``os.path`` in ``x = os.path|``), if any."""
     start = primary_start(code, pos, lower)
     name = dotted_name(code[start:pos])
@@ -291,7 +296,7 @@ def leading_dotted(expr: str) -> str | None:
     return dotted_name(m.group()) if m else None
 
 
-def enclosing_call(code: str, state: LexState, lower: int = 0) -> tuple[int, int] | None:
+def enclosing_call(code: str, state: LexState, lower: int | None = None) -> tuple[int, int] | None:
     """``(callee_start, paren)`` of the innermost unclosed call around the cursor.
 
     Brackets that are not calls (tuples, lists, ``def f(``, ``if (``) are skipped outward, so
@@ -300,8 +305,9 @@ def enclosing_call(code: str, state: LexState, lower: int = 0) -> tuple[int, int
     for ch, paren in reversed(state.brackets):
         if ch != "(":
             continue
-        end = _skip_space_back(code, paren, lower)
-        if end <= lower:
+        low = max(0, paren - LEX_WINDOW) if lower is None else lower
+        end = _skip_space_back(code, paren, low)
+        if end <= low:
             continue
         prev = code[end - 1]
         if prev.isalnum() or prev == "_":
@@ -310,10 +316,10 @@ def enclosing_call(code: str, state: LexState, lower: int = 0) -> tuple[int, int
                 continue
         elif prev not in ")]'\"":
             continue
-        start = primary_start(code, paren, lower)
+        start = primary_start(code, paren, low)
         if start >= end:
             continue
-        before = code[identifier_start(code, _skip_space_back(code, start, lower)) : start].strip()
+        before = code[identifier_start(code, _skip_space_back(code, start, low)) : start].strip()
         if before in ("def", "class"):
             continue
         return start, paren

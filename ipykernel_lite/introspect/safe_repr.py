@@ -57,8 +57,10 @@ def _repr(obj: Any, depth: int, limit: int) -> str:
         if isinstance(name, str):
             return f"<{kind} {name}>"
         return placeholder(obj)
-    if t not in (list, tuple, set, frozenset, dict) or depth >= _MAX_DEPTH:
-        return placeholder(obj) if t not in (list, tuple, set, frozenset, dict) else "[...]"
+    if t not in (list, tuple, set, frozenset, dict):
+        return placeholder(obj)
+    if depth >= _MAX_DEPTH:
+        return "..."
     parts: list[str] = []
     used = 0
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from . import jedi_worker
@@ -32,3 +33,6 @@ def warm_up() -> None:
         inspect("os.path.join(", 13, 0, ns)
     except Exception:
         pass
+    # jedi leaves lots of cyclic garbage; collecting it now keeps that ~20 ms pause out of
+    # the user's first completion.
+    gc.collect()

@@ -6,7 +6,6 @@ warmed in a background thread once the first request has been answered, or after
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
@@ -29,12 +28,36 @@ from .streams import Flusher, OutStream
 log = logging.getLogger("ipykernel_lite")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m ipykernel_lite", description="Start an ipykernel_lite kernel.")
-    p.add_argument("-f", "--connection-file", dest="connection_file", help="connection file (created if missing)")
-    p.add_argument("--ip", default=None, help="address to bind when creating a connection file")
-    p.add_argument("--debug", action="store_true", help="log protocol problems verbosely to stderr")
-    args, _unknown = p.parse_known_args(argv)
+USAGE = """usage: python -m ipykernel_lite -f CONNECTION_FILE [--ip IP] [--debug]
+
+  -f, --connection-file FILE  connection file (created with free ports and a new key if missing)
+  --ip IP                     address to bind when creating a connection file (default 127.0.0.1)
+  --debug                     log protocol problems verbosely to stderr
+"""
+
+
+class Args:
+    connection_file: str | None = None
+    ip: str | None = None
+    debug = False
+
+
+def parse_args(argv: list[str]) -> Args:
+    """A hand-rolled parser: argparse alone costs the kernel's start-up a few milliseconds."""
+    args = Args()
+    it = iter(argv)
+    for a in it:
+        key, eq, value = a.partition("=")
+        if key in ("-f", "--connection-file", "--f"):
+            args.connection_file = value if eq else next(it, None)
+        elif key == "--ip":
+            args.ip = value if eq else next(it, None)
+        elif a == "--debug":
+            args.debug = True
+        elif a in ("-h", "--help"):
+            print(USAGE)
+            sys.exit(0)
+        # unknown options are ignored: front ends pass their own (e.g. --matplotlib)
     return args
 
 
@@ -115,10 +138,13 @@ def main(argv: list[str] | None = None) -> None:
     kernel.interrupts.install()
     _install_extensions(kernel, executor)
 
-    warm = threading.Timer(0.3, _warm_up, args=(kernel,))
-    warm.daemon = True
-    kernel.on_first_reply = lambda: (warm.cancel(), _start_warm_up(kernel))
-    warm.start()
+    if os.environ.get("IPYKERNEL_LITE_WARMUP", "1") != "0":
+        # jedi and the models load in the background once the kernel has answered (or after 0.3 s idle),
+        # so neither the first reply nor the first completion pays for them
+        warm = threading.Timer(0.3, _warm_up, args=(kernel,))
+        warm.daemon = True
+        kernel.on_first_reply = lambda: (warm.cancel(), _start_warm_up(kernel))
+        warm.start()
 
     ppid = os.environ.get("JPY_PARENT_PID")
     if ppid and ppid.isdigit() and int(ppid) > 1:

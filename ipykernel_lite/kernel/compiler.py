@@ -68,11 +68,17 @@ class CompiledCell:
     is_async: bool
 
 
+#: how many recent cells without origin keep their code objects, and up to what size
+_CACHE_ENTRIES = 64
+_CACHE_MAX_CODE = 4096
+
+
 class CellCompiler:
     """Compiles editor code; ``from __future__`` imports carry over to later cells."""
 
     def __init__(self) -> None:
         self._future_flags = 0
+        self._recent: dict[tuple[str, bool, int], CompiledCell] = {}
 
     @property
     def flags(self) -> int:
@@ -95,6 +101,22 @@ class CellCompiler:
         Code indented as a whole (a selection from inside a block) is dedented to compile;
         its columns still refer to the editor's text.
         """
+        if origin is None:
+            # the same text run again (a loop in an editor, a pipelined client) reuses its code objects:
+            # its <cell-N> text is still in linecache, so tracebacks stay right
+            key = (code, echo_last, self._future_flags)
+            hit = self._recent.get(key)
+            if hit is not None:
+                return hit
+            compiled = self._compile(code, None, echo_last)
+            if len(code) <= _CACHE_MAX_CODE:
+                if len(self._recent) >= _CACHE_ENTRIES:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = compiled
+            return compiled
+        return self._compile(code, origin, echo_last)
+
+    def _compile(self, code: str, origin: Origin | None, echo_last: bool) -> CompiledCell:
         filename = self.filename_for(origin)
         first_line = origin.line if origin is not None else 1
         # A final line break ends the last line, it does not open a new one (which would

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
 # every kernel process is one history session; a constant keeps tail and range replies consistent
@@ -39,6 +38,8 @@ class History:
             stop = content.get("stop")
             picked = [ln for ln in lines if ln >= start and (stop is None or ln < int(stop))]
         elif kind == "search":
+            import fnmatch
+
             pattern = content.get("pattern") or "*"
             picked = [ln for ln in lines if fnmatch.fnmatchcase(self._inputs[ln], pattern)]
             if content.get("unique"):

@@ -17,8 +17,11 @@ from typing import Any
 import zmq
 
 from ..protocol import Message, MessageFactory, WireCodec
+from .zmqio import send_frames
 
 log = logging.getLogger("ipykernel_lite.iopub")
+_EVENTS = int(zmq.EVENTS)
+_POLLIN = int(zmq.POLLIN)
 
 JSONDict = dict[str, Any]
 
@@ -72,11 +75,11 @@ class IOPub:
         msg.identities = [topic]
         frames = self.codec.serialize(msg)
         try:
-            self.socket.send_multipart(frames, copy=len(frames[-1]) < 65536)
+            send_frames(self.socket, frames)
         except zmq.ZMQError as e:
             log.warning("iopub send failed: %s", e)
             return
-        if self._xpub and self.socket.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+        if self._xpub and self.socket.get(_EVENTS) & _POLLIN:
             self._read_subscriptions()
 
     def _read_subscriptions(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +19,11 @@ from ..protocol.errors import ContentError
 from .eventloops.base import EventLoop, ZmqLoop
 from .interrupts import InterruptPolicy
 from .iopub import IOPub
+from .zmqio import NOBLOCK, recv_frames, send_frames
 
 log = logging.getLogger("ipykernel_lite.kernel")
+_EVENTS = int(zmq.EVENTS)
+_POLLIN = int(zmq.POLLIN)
 
 JSONDict = dict[str, Any]
 Handler = Callable[[Message], JSONDict | None]
@@ -87,8 +89,8 @@ class Kernel:
         return bool(
             self._tasks
             or self.stopping
-            or self.shell_socket.getsockopt(zmq.EVENTS) & zmq.POLLIN
-            or self._wake_recv.getsockopt(zmq.EVENTS) & zmq.POLLIN
+            or self.shell_socket.get(_EVENTS) & _POLLIN
+            or self._wake_recv.get(_EVENTS) & _POLLIN
         )
 
     def call_on_main(self, task: Callable[[], None]) -> None:
@@ -127,7 +129,7 @@ class Kernel:
                 log.exception("main-thread task failed")
         while not self.stopping:
             try:
-                frames = self.shell_socket.recv_multipart(zmq.NOBLOCK)
+                frames = recv_frames(self.shell_socket, NOBLOCK)
             except zmq.Again:
                 return
             self.dispatch(self.shell_socket, frames, self.shell_handlers)
@@ -173,14 +175,15 @@ class Kernel:
 
     def validate(self, msg: Message) -> None:
         """Check the content against the protocol models (pydantic is imported on first use only)."""
+        if not msg.content and msg.msg_type in _EMPTY_REQUESTS:
+            return
         if self._validate is None:
             with self._validator_lock:
                 if self._validate is None:
                     from ..protocol.models.registry import validate_content
 
                     self._validate = validate_content
-        if msg.content or msg.msg_type not in _EMPTY_REQUESTS:
-            self._validate(msg.msg_type, msg.content)
+        self._validate(msg.msg_type, msg.content)
 
     def dispatch(self, socket: zmq.Socket, frames: list[bytes], handlers: dict[str, Handler]) -> None:
         msg = self.parse(frames)
@@ -206,6 +209,8 @@ class Kernel:
             try:
                 content = handler(msg)
             except Exception as e:
+                import traceback
+
                 log.exception("handler for %s failed", msg_type)
                 self.send_error_reply(socket, msg, type(e).__name__, str(e), traceback.format_exc().splitlines())
                 return
@@ -227,7 +232,7 @@ class Kernel:
                 if self.iopub.before_send is not None:
                     self.iopub.before_send()
         try:
-            socket.send_multipart(self.codec.serialize(msg))
+            send_frames(socket, self.codec.serialize(msg))
         except zmq.ZMQError as e:
             log.warning("could not send %s: %s", msg_type, e)
 

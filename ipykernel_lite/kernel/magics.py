@@ -7,8 +7,6 @@ Kept deliberately tiny: the kernel is not IPython. Other modules register theirs
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -43,6 +41,8 @@ def call_magic(kernel: Kernel, name: str, args: str) -> Any:
 @register("system")
 def _system(kernel: Kernel, cmd: str) -> None:
     """``!cmd``: run a shell command, its output streamed into the cell."""
+    import subprocess
+
     proc = subprocess.Popen(
         cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
     )
@@ -60,6 +60,8 @@ def _system(kernel: Kernel, cmd: str) -> None:
 @register("cd")
 def _cd(kernel: Kernel, args: str) -> None:
     """``%cd DIR``: change the working directory (``~`` expanded); no argument goes home."""
+    import shlex
+
     target = os.path.expanduser(shlex.split(args)[0] if args.strip() else "~")
     os.chdir(target)
     print(os.getcwd())

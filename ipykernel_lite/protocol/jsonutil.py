@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from datetime import date, datetime
@@ -13,6 +12,8 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, datetime | date):
         return obj.isoformat()
     if isinstance(obj, bytes | bytearray | memoryview):
+        import base64
+
         return base64.b64encode(bytes(obj)).decode("ascii")
     if isinstance(obj, set | frozenset | tuple):
         return list(obj)

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from itertools import count
 from typing import Any
-from uuid import uuid4
 
 PROTOCOL_VERSION = "5.4"
 
@@ -93,7 +92,7 @@ class MessageFactory:
     """Stamps headers for one session: a random session id, unique msg ids, the protocol version."""
 
     def __init__(self, session: str | None = None, username: str = "") -> None:
-        self.session = session or uuid4().hex
+        self.session = session or os.urandom(16).hex()
         self.username = username or os.environ.get("USER", "") or "kernel"
         # session prefix + pid + counter is unique and far cheaper than a uuid per message
         self._prefix = f"{self.session[:16]}_{os.getpid()}_"

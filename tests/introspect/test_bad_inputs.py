@@ -126,7 +126,7 @@ def test_help_text_bad_inputs() -> None:
 
 
 def test_unusual_namespaces() -> None:
-    class ReadOnly(dict):  # type: ignore[type-arg]
+    class ReadOnly(dict):
         pass
 
     for ns in ([ReadOnly(zz_value=1), {}], [MappingProxyType({"zz_value": 1})]):

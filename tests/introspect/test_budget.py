@@ -93,3 +93,26 @@ def test_fallback_is_fast() -> None:
     reply = complete("name_4999", 9, [names], budget=0)
     assert reply["matches"] == ["name_4999"]
     assert time.perf_counter() - started < 0.5
+
+
+def test_overrunning_job_makes_later_requests_fall_back_at_once() -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_analysis() -> None:
+        started.set()
+        release.wait(30)
+
+    with pytest.raises(jedi_worker.JediTimeout):
+        jedi_worker.run(slow_analysis, 0.01)  # abandoned while still running
+    assert started.wait(10)
+    try:
+        t0 = time.perf_counter()
+        reply = complete("os.path.jo", 10, NS, budget=5.0)
+        assert reply["matches"] == ["join"]
+        assert time.perf_counter() - t0 < 1.0  # did not wait out the 5 s budget
+        assert jedi_worker.busy()
+    finally:
+        release.set()
+    assert jedi_worker.wait_idle(10)
+    assert not jedi_worker.busy()

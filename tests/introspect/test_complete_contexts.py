@@ -171,7 +171,7 @@ def test_path_completion_in_string(
     monkeypatch.chdir(tmp_path)
     code = 'open("./sr'
     reply = run(code, ns, budget)
-    assert sorted(reply["matches"]) == ['src_dir/', 'src_file.py"']
+    assert sorted(reply["matches"]) == ["src_dir/", 'src_file.py"']
     assert reply["cursor_start"] == len(code) - 2
     assert set(types_by_text(reply).values()) == {"path"}
 

@@ -99,18 +99,25 @@ def test_keys_inside_call(ns: dict[str, Any], budget: float) -> None:
     assert reply["cursor_start"] == code.index("'")
 
 
-def test_dict_subclass_methods_not_called() -> None:
+@pytest.mark.parametrize("code", ["t['a", "t[", "t['apple'].", "t[k].", "x = t.ke"])
+def test_dict_subclass_methods_not_called(code: str, budget: float) -> None:
     calls: list[str] = []
 
-    class Tricky(dict):  # type: ignore[type-arg]
-        def keys(self):  # type: ignore[no-untyped-def]
+    class Tricky(dict):
+        def keys(self):
             calls.append("keys")
             return super().keys()
 
-        def __iter__(self):  # type: ignore[no-untyped-def]
+        def values(self):
+            calls.append("values")
+            return super().values()
+
+        def __iter__(self):
             calls.append("iter")
             return super().__iter__()
 
-    reply = complete("t['a", 4, [{"t": Tricky(apple=1, avocado=2)}], budget=0)
-    assert reply["matches"] == ["'apple'", "'avocado'"]
+    reply = complete(code, len(code), [{"t": Tricky(apple=1, avocado=2), "k": 1}], budget=budget)
+    assert reply["status"] == "ok"
+    if code == "t['a":
+        assert reply["matches"] == ["'apple'", "'avocado'"]
     assert calls == []

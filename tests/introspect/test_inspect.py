@@ -180,7 +180,16 @@ def test_jedi_fallback_for_expressions(cell_ns: dict[str, Any]) -> None:
     code = "'abc'.upper"
     reply = inspect(code, len(code), 0, [cell_ns])
     assert reply["found"] is True
-    assert "upper" in reply["data"]["text/plain"]
+    plain = reply["data"]["text/plain"]
+    assert plain.startswith("Signature: 'abc'.upper()")
+    assert "Return a copy of the string converted to uppercase." in plain
+
+
+def test_keyword_help() -> None:
+    reply = inspect("if x:", 1, 0, [{}])
+    assert reply["found"] is True
+    assert 'The "if" statement' in reply["data"]["text/plain"]
+    assert "File:" not in reply["data"]["text/plain"]
 
 
 def test_markdown_fence_survives_backticks() -> None:
@@ -214,3 +223,12 @@ def test_help_text_detail_levels(cell_ns: dict[str, Any]) -> None:
 @pytest.mark.parametrize("expr", ["", "   ", "no_such_name", "os.no_such_attr", "number(", "1 +"])
 def test_help_text_none_when_unresolved(cell_ns: dict[str, Any], expr: str) -> None:
     assert help_text(expr, 0, [cell_ns]) is None
+
+
+def test_source_of_frozen_stdlib_function() -> None:
+    if not os.path.join.__code__.co_filename.startswith("<frozen "):
+        pytest.skip("os.path is not frozen on this Python")
+    text = help_text("os.path.join", 1, [{"os": os}])
+    assert text is not None
+    assert "\nSource:\ndef join(a, *p):\n" in text
+    assert f"File:      {os.path.__file__}" in text

@@ -115,3 +115,34 @@ def test_concurrent_mutation_while_completing() -> None:
         worker.join(timeout=10)
     assert not worker.is_alive()
     assert mutations > 0
+
+
+def test_concurrent_callers_get_their_own_answers() -> None:
+    # The kernel asks from the shell and the control thread at the same time.
+    ns: dict[str, Any] = {"alpha_value": 1, "beta_value": "s", "table": {"gamma": 1}}
+    cases = {
+        "alpha_va": ["alpha_value"],
+        "beta_value.up": ["upper"],
+        "table['ga": ["'gamma'"],
+        "import o": None,  # just valid
+    }
+    failures: list[str] = []
+    barrier = threading.Barrier(4, timeout=10)
+
+    def caller(code: str, expected: list[str] | None) -> None:
+        barrier.wait()
+        for _ in range(10):
+            reply = complete(code, len(code), [ns], budget=JEDI_BUDGET)
+            if reply["status"] != "ok" or (expected is not None and reply["matches"] != expected):
+                failures.append(f"{code!r}: {reply}")
+            tip = inspect("alpha_value", 5, 0, [ns])
+            if not tip["found"]:
+                failures.append("inspect failed")
+
+    threads = [threading.Thread(target=caller, args=item) for item in cases.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
+    assert failures == []

@@ -1,0 +1,293 @@
+"""Debugging user code from the editor, with pdb at the other end of the stdin channel.
+
+- ``breakpoint()``, ``pdb.set_trace()``: each ``(Pdb) `` prompt is an input_request whose metadata says where
+  the debugger stands (``metadata["debug"]``, the ``DebugState`` model).
+- Post-mortem: ``%debug`` and ``pdb.pm()`` after an error, or execute_request metadata ``"post_mortem": true``
+  to enter the debugger in the failing frame before the reply goes out.
+- Pause: a control ``pause_request`` stops the running cell in the debugger where it is; ``c`` resumes it.
+
+``install`` runs at every kernel start and must stay cheap: pdb and the kernel's Pdb (``debugger_pdb``) are
+imported the first time a debugger is needed, or when user code imports pdb itself (then ``pdb.Pdb`` is
+replaced by the kernel's, so pdb's own entry points prompt through the kernel too).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from . import magics
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import FrameType, ModuleType, TracebackType
+
+    from ..protocol import Message
+    from .debugger_pdb import KernelPdb
+    from .execution import Executor
+    from .kernel import Kernel
+
+log = logging.getLogger("ipykernel_lite.debugger")
+
+JSONDict = dict[str, Any]
+
+_IMPL = f"{__package__}.debugger_pdb"
+
+
+def install(kernel: Kernel, executor: Executor) -> Debugger:
+    """Hook the debugger into the kernel (called by the kernel at start-up)."""
+    debugger = Debugger(kernel, executor)
+    debugger.install()
+    return debugger
+
+
+class Debugger:
+    """The kernel's side of debugging: entry points, the prompt's metadata, pause, and the clean-up that
+    guarantees no cell ends with the kernel still half in the debugger."""
+
+    def __init__(self, kernel: Kernel, executor: Executor) -> None:
+        self.kernel = kernel
+        self.executor = executor
+        #: debuggers waiting at their prompt, innermost last (pdb's ``debug`` command nests them)
+        self.prompts: list[KernelPdb] = []
+        self._post_mortems = 0
+        self._outer_metadata: Any = None
+        self._finder: _PatchPdbOnImport | None = None
+        self._load_lock = threading.RLock()
+
+    def install(self) -> None:
+        k = self.kernel
+        sys.breakpointhook = self.breakpointhook
+        k.on_error.append(self.on_error)
+        # first: later hooks (inline figures…) must not run under the trace function
+        k.post_execute.insert(0, self.after_cell)
+        k.control_handlers["pause_request"] = self.pause_request
+        bridge = k.stdin_bridge
+        if bridge is not None:
+            self._outer_metadata = bridge.metadata_hook
+            bridge.metadata_hook = self.input_metadata
+        magics.register("debug")(self.debug_magic)
+        if "pdb" in sys.modules:
+            self.load()
+        else:
+            self._finder = _PatchPdbOnImport(self)
+            sys.meta_path.insert(0, self._finder)
+
+    def load(self) -> ModuleType:
+        """The debugger_pdb module, imported on first use; from then on ``pdb.Pdb`` is the kernel's Pdb."""
+        mod = sys.modules.get(_IMPL)
+        if mod is not None and getattr(getattr(mod, "KernelPdb", None), "host", None) is self:
+            return mod
+        with self._load_lock:
+            if self._finder is not None:
+                try:
+                    sys.meta_path.remove(self._finder)
+                except ValueError:
+                    pass
+                self._finder = None
+            import pdb
+
+            from . import debugger_pdb
+
+            debugger_pdb.KernelPdb.host = self
+            pdb.Pdb = debugger_pdb.KernelPdb  # type: ignore[misc]
+            return debugger_pdb
+
+    # --- entry points --------------------------------------------------------------------------------------
+    def breakpointhook(self, *args: Any, **kwargs: Any) -> Any:
+        """``sys.breakpointhook``: stop in the caller's frame (PYTHONBREAKPOINT still picks another hook)."""
+        chosen = os.environ.get("PYTHONBREAKPOINT")
+        if chosen is not None and chosen not in ("", "pdb.set_trace"):
+            return sys.__breakpointhook__(*args, **kwargs)
+        p = self.load().KernelPdb()
+        header = kwargs.get("header")
+        if header is not None:
+            p.message(header)
+        p.set_trace(sys._getframe(1))
+        return None
+
+    def on_error(self, request: Message, exc: BaseException) -> None:
+        """With execute metadata ``post_mortem: true``, debug the failing frame before the reply goes out."""
+        if request.metadata.get("post_mortem") is not True or not isinstance(exc, Exception):
+            return
+        tb = exc.__traceback__
+        if tb is None:
+            return
+        print(f"post-mortem debugging of {_one_line(exc)}")
+        self.post_mortem(tb, swallow_interrupt=True)
+
+    def post_mortem(self, tb: TracebackType, *, swallow_interrupt: bool = False) -> None:
+        """Debug the frames of ``tb``, stopped in the innermost one."""
+        policy = self.kernel.interrupts
+        was_armed = policy.armed
+        self._post_mortems += 1
+        try:
+            try:
+                # Ctrl-C at the prompt must reach pdb even though the cell's code has finished
+                policy.armed = True
+                self.load().KernelPdb().debug_traceback(tb)
+            finally:
+                policy.armed = was_armed
+                self._post_mortems -= 1
+        except KeyboardInterrupt:
+            if not swallow_interrupt:
+                raise
+
+    def debug_magic(self, kernel: Kernel, args: str) -> None:
+        """``%debug``: debug the last error post-mortem; ``%debug CODE``: step through CODE from its start."""
+        code = args.strip()
+        if code:
+            self._run_under_debugger(code)
+            return
+        tb = _last_traceback()
+        if tb is None:
+            print("%debug: there is no error to debug yet", file=sys.stderr)
+            return
+        self.post_mortem(tb)
+
+    def _run_under_debugger(self, code: str) -> None:
+        reason = self.cannot_prompt()
+        if reason is not None:
+            raise magics.UsageError(f"%debug: {reason}")
+        cell = self.executor.compiler.compile(code, None, echo_last=False)
+        if cell.is_async:
+            raise magics.UsageError("%debug: code with top-level await cannot be stepped through")
+        if cell.body is None:
+            return
+        self.load().KernelPdb().run(cell.body, self.executor.ns)
+
+    # --- pause (control thread) ----------------------------------------------------------------------------
+    def pause_request(self, msg: Message) -> JSONDict:
+        k = self.kernel
+        if not k.interrupts.armed or self.prompts:
+            return {"status": "ok", "paused": False}
+        parent = k.parent
+        if parent is not None and not parent.content.get("allow_stdin", True):
+            return {
+                "status": "error",
+                "ename": "StdinNotImplementedError",
+                "evalue": "cannot pause: the running request does not allow stdin",
+                "traceback": [],
+            }
+        self.load()  # here, not inside the signal handler
+        k.interrupts.on_interrupt = self._pause_here
+        k.interrupts.interrupt_main()
+        return {"status": "ok", "paused": True}
+
+    def _pause_here(self, frame: FrameType | None) -> None:
+        """SIGINT handler hook on the main thread: the debugger stops at the next line the cell runs."""
+        if not self.kernel.interrupts.armed or self.prompts:
+            return  # the cell ended (or stopped in the debugger) before the signal landed
+        mod = self.load()
+        target = mod.user_frame(frame)
+        if target is None:
+            return
+        p = mod.current_tracer() or mod.KernelPdb()
+        p.set_trace(target)
+
+    # --- state the prompt and the kernel share -------------------------------------------------------------
+    def cannot_prompt(self) -> str | None:
+        """Why a debugger cannot prompt now, or None when it can."""
+        k = self.kernel
+        if threading.current_thread() is not threading.main_thread():
+            return "the kernel debugs its main thread only"
+        if not (k.interrupts.armed or self._post_mortems):
+            return "no cell is running"
+        parent = k.parent
+        if parent is None or not parent.content.get("allow_stdin", True):
+            return "the front end does not take input (allow_stdin is false)"
+        return None
+
+    def prompt_entered(self, p: KernelPdb) -> None:
+        self.prompts.append(p)
+        self.kernel.debug_frame = p.frame_view()
+
+    def prompt_left(self, p: KernelPdb) -> None:
+        self.prompts = [q for q in self.prompts if q is not p]
+        self.kernel.debug_frame = self.prompts[-1].frame_view() if self.prompts else None
+
+    def session_ended(self, p: KernelPdb) -> None:
+        if not self.prompts:
+            self.kernel.debug_frame = None
+
+    def input_metadata(self) -> JSONDict:
+        """``stdin_bridge.metadata_hook``: while pdb waits for a command, say where it stands."""
+        md: JSONDict = dict(self._outer_metadata()) if self._outer_metadata is not None else {}
+        if self.prompts:
+            p = self.prompts[-1]
+            state = p.debug_state()
+            if state:
+                md["debug"] = state
+            # u and d move the frame completion resolves names in
+            self.kernel.debug_frame = p.frame_view()
+        return md
+
+    def after_cell(self) -> None:
+        """Post-execute hook: whatever happened, the next cell starts with no trace function and no prompt."""
+        self.prompts.clear()
+        self.kernel.debug_frame = None
+        mod = sys.modules.get(_IMPL)
+        if mod is None:
+            return
+        for key in ("__return__", "__exception__"):  # what pdb leaves in a top-level frame's locals
+            self.executor.ns.pop(key, None)
+        if mod.current_tracer() is not None:
+            sys.settrace(None)
+        mod.clear_frame_traces(sys._getframe(1))
+
+
+class _PatchPdbOnImport:
+    """Meta path finder: pdb loads as usual, then the kernel's Pdb replaces ``pdb.Pdb``."""
+
+    def __init__(self, debugger: Debugger) -> None:
+        self._debugger = debugger
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+        if name != "pdb":
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        spec.loader = _LoadThenPatch(spec.loader, self._debugger)  # type: ignore[assignment]
+        return spec
+
+
+class _LoadThenPatch:
+    def __init__(self, loader: Any, debugger: Debugger) -> None:
+        self._loader = loader
+        self._debugger = debugger
+
+    def create_module(self, spec: ModuleSpec) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        try:
+            self._debugger.load()
+        except Exception:
+            log.exception("could not install the kernel's debugger into pdb")
+
+
+def _last_traceback() -> TracebackType | None:
+    exc = getattr(sys, "last_exc", None)
+    if isinstance(exc, BaseException) and exc.__traceback__ is not None:
+        return exc.__traceback__
+    tb = getattr(sys, "last_traceback", None)
+    return tb if tb is not None else None
+
+
+def _one_line(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<exception str() failed>"
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name

@@ -1,0 +1,54 @@
+"""%gui asyncio: the kernel's loop runs between cells, and top-level await uses that same loop."""
+
+from __future__ import annotations
+
+from conftest import GuiKernel, stream_text, wait_printed
+
+TASK = """
+import asyncio
+async def ticker():
+    while True:
+        print("tick", flush=True)
+        await asyncio.sleep(0.02)
+task = asyncio.ensure_future(ticker())
+"""
+
+
+def test_task_from_one_cell_progresses_before_the_next(kernel: GuiKernel) -> None:
+    assert kernel.request("gui_request", {"gui": "asyncio"})["content"]["gui"] == "asyncio"
+    kernel.execute(TASK)
+    wait_printed(kernel, "tick", 5, timeout=10, start=len(kernel.iopub))
+    assert kernel.value("task.done()") == "False"
+    # top-level await runs on the loop the task lives on
+    assert kernel.value("await asyncio.sleep(0)\nsame = asyncio.get_running_loop() is task.get_loop()\n"
+                        "same") == "True"
+    kernel.execute("task.cancel()")
+
+
+def test_asyncio_run_uses_the_kernel_loop(kernel: GuiKernel) -> None:
+    kernel.execute("%gui asyncio")
+    kernel.execute(TASK.replace("task = asyncio.ensure_future(ticker())", ""))
+    code = (
+        "async def main():\n"
+        "    global background\n"
+        "    background = asyncio.get_running_loop().create_task(ticker())\n"
+        "    return 42\n"
+        "print('result', asyncio.run(main()))"
+    )
+    _, outputs = kernel.execute(code)
+    assert "result 42" in stream_text(outputs)
+    # what the script started outlives asyncio.run: it keeps running between cells
+    wait_printed(kernel, "tick", 3, timeout=10, start=len(kernel.iopub))
+    # inside an await cell the loop is busy: asyncio.run schedules and returns the task
+    _, outputs = kernel.execute("t = asyncio.run(main())\nawait asyncio.sleep(0)\nprint(type(t).__name__)")
+    assert "Task" in stream_text(outputs)
+    assert "asyncio.run() scheduled the coroutine" in stream_text(outputs, "stderr")
+    kernel.execute("background.cancel()")
+
+
+def test_gui_none_puts_asyncio_run_back(kernel: GuiKernel) -> None:
+    kernel.execute("%gui asyncio")
+    kernel.execute("%gui none")
+    _, outputs = kernel.execute("import asyncio\nasync def f():\n    return asyncio.get_running_loop()\n"
+                                "loop = asyncio.run(f())\nprint(loop.is_closed())")
+    assert stream_text(outputs) == "True\n"  # the standard asyncio.run closes its own loop

@@ -9,8 +9,13 @@ import sys
 def _install(args: argparse.Namespace) -> int:
     from .kernelspec import install
 
-    dest = install(user=args.user, sys_prefix=args.sys_prefix, prefix=args.prefix, name=args.name,
-                   display_name=args.display_name)
+    dest = install(
+        user=args.user,
+        sys_prefix=args.sys_prefix,
+        prefix=args.prefix,
+        name=args.name,
+        display_name=args.display_name,
+    )
     print(f"Installed kernelspec {args.name} in {dest}")
     return 0
 
@@ -44,11 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ipykernel-lite", description="A small, fast Python kernel for editors.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    k = sub.add_parser("kernel", help="start a kernel: ipykernel-lite kernel -f CONNECTION_FILE", add_help=False)
+    k = sub.add_parser(
+        "kernel", help="start a kernel: ipykernel-lite kernel -f CONNECTION_FILE", add_help=False
+    )
     k.add_argument("rest", nargs=argparse.REMAINDER)
     k.set_defaults(func=_kernel)
 
-    c = sub.add_parser("console", help="a terminal console attached to a new (or existing) kernel", add_help=False)
+    c = sub.add_parser(
+        "console", help="a terminal console attached to a new (or existing) kernel", add_help=False
+    )
     c.add_argument("rest", nargs=argparse.REMAINDER)
     c.set_defaults(func=_console)
 
@@ -56,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("rest", nargs=argparse.REMAINDER)
     m.set_defaults(func=_monitor)
 
-    b = sub.add_parser("bridge", help="JSON-RPC over stdio for editors without zeromq (VS Code)", add_help=False)
+    b = sub.add_parser(
+        "bridge", help="JSON-RPC over stdio for editors without zeromq (VS Code)", add_help=False
+    )
     b.add_argument("rest", nargs=argparse.REMAINDER)
     b.set_defaults(func=_bridge)
 

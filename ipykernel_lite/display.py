@@ -56,7 +56,9 @@ def _plain(obj: Any) -> str:
     return text
 
 
-def format_bundle(obj: Any, include: set[str] | None = None, exclude: set[str] | None = None) -> tuple[JSONDict, JSONDict]:
+def format_bundle(
+    obj: Any, include: set[str] | None = None, exclude: set[str] | None = None
+) -> tuple[JSONDict, JSONDict]:
     """Build (data, metadata) for ``obj``; ``text/plain`` is always there."""
     data: JSONDict = {}
     metadata: JSONDict = {}
@@ -144,7 +146,7 @@ def display(
     msg_type = "update_display_data" if update else "display_data"
     for obj in objs:
         if raw:
-            data, md = dict(obj), {}
+            data, md = dict(obj), dict[str, Any]()
         else:
             data, md = format_bundle(obj, include, exclude)
         if metadata:

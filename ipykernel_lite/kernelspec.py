@@ -14,7 +14,8 @@ DEFAULT_NAME = "ipykernel_lite"
 def kernel_json(display_name: str | None = None, python: str | None = None) -> dict[str, Any]:
     return {
         "argv": [python or sys.executable, "-m", "ipykernel_lite", "-f", "{connection_file}"],
-        "display_name": display_name or f"Python {sys.version_info[0]}.{sys.version_info[1]} (ipykernel_lite)",
+        "display_name": display_name
+        or f"Python {sys.version_info[0]}.{sys.version_info[1]} (ipykernel_lite)",
         "language": "python",
         # the control thread turns interrupt_request into SIGINT on the main thread: works remotely too
         "interrupt_mode": "message",
@@ -47,8 +48,10 @@ def kernels_dir(*, user: bool = False, sys_prefix: bool = False, prefix: str | N
         return Path(sys.prefix) / "share" / "jupyter" / "kernels"
     if user:
         return user_data_dir() / "kernels"
-    system = Path(os.environ.get("PROGRAMDATA", "C:/ProgramData")) / "jupyter" if os.name == "nt" else Path(
-        "/usr/local/share/jupyter"
+    system = (
+        Path(os.environ.get("PROGRAMDATA", "C:/ProgramData")) / "jupyter"
+        if os.name == "nt"
+        else Path("/usr/local/share/jupyter")
     )
     return system / "kernels"
 

@@ -26,7 +26,9 @@ from ipykernel_lite.kernelspec import kernel_json  # noqa: E402
 
 _spec = kernel_json("ipykernel_lite (tests)")
 (_spec_dir / "kernel.json").write_text(json.dumps(_spec))
-os.environ["JUPYTER_PATH"] = os.pathsep.join([str(_spec_root), os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+os.environ["JUPYTER_PATH"] = os.pathsep.join([str(_spec_root), os.environ.get("JUPYTER_PATH", "")]).rstrip(
+    os.pathsep
+)
 # the kernel subprocess must import this checkout even when it is not installed
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
 

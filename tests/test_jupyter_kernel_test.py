@@ -31,7 +31,10 @@ class IpykernelLiteTests(jkt.KernelTests):
         {"code": "x = 6\nx * 7", "result": "42"},
     ]
     code_display_data = [
-        {"code": "from ipykernel_lite.display import display\ndisplay({'a': 1}, raw=False)", "mime": "text/plain"},
+        {
+            "code": "from ipykernel_lite.display import display\ndisplay({'a': 1}, raw=False)",
+            "mime": "text/plain",
+        },
         {"code": "class H:\n  def _repr_html_(self): return '<b>x</b>'\ndisplay(H())", "mime": "text/html"},
         {"code": "class P:\n  def _repr_png_(self): return b'\\x89PNG'\ndisplay(P())", "mime": "image/png"},
     ]

@@ -42,7 +42,7 @@ class AsyncClient(AsyncTransport):
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.close()
+        await self.aclose()
 
     # -- low level ------------------------------------------------------------------------------------------
     def send_nowait(

@@ -70,6 +70,16 @@ class AsyncTransport(ClientBase):
                 # the loop these sockets were watched from is already closed
                 pass
 
+    async def aclose(self) -> None:
+        """close(), then let the reader task finish its cancellation (no "Task was destroyed" at exit)."""
+        reader = self._reader
+        self.close()
+        if reader is not None and reader.get_loop() is asyncio.get_running_loop():
+            try:
+                await reader
+            except asyncio.CancelledError:
+                pass
+
     def reconnect(self, info: ConnectionInfo) -> None:
         self._ensure_open()
         repoint(self._sockets, self.info, info)

@@ -113,8 +113,15 @@ def main(argv: list[str] | None = None) -> None:
     iopub = IOPub(socks["iopub"], codec, factory, topic_prefix=f"kernel.{factory.session[:8]}")
     wake = ctx.socket(zmq.PAIR)
     wake.bind(f"inproc://ipykernel_lite-wake-{id(wake)}")
-    kernel = Kernel(shell=socks["shell"], control=socks["control"], stdin=socks["stdin"], iopub=iopub,
-                    codec=codec, factory=factory, wake=wake)
+    kernel = Kernel(
+        shell=socks["shell"],
+        control=socks["control"],
+        stdin=socks["stdin"],
+        iopub=iopub,
+        codec=codec,
+        factory=factory,
+        wake=wake,
+    )
     iopub.publish("status", {"execution_state": "starting"})
 
     streams: list[OutStream] = []
@@ -128,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     streams[:] = [OutStream("stdout", iopub, parent, flusher), OutStream("stderr", iopub, parent, flusher)]
     iopub.before_send = flush_streams
     flusher.start()
-    sys.stdout, sys.stderr = streams[0], streams[1]  # type: ignore[assignment]
+    sys.stdout, sys.stderr = streams[0], streams[1]
 
     executor = Executor(kernel)
     Requests(kernel, executor).install()
@@ -143,7 +150,12 @@ def main(argv: list[str] | None = None) -> None:
         # so neither the first reply nor the first completion pays for them
         warm = threading.Timer(0.3, _warm_up, args=(kernel,))
         warm.daemon = True
-        kernel.on_first_reply = lambda: (warm.cancel(), _start_warm_up(kernel))
+
+        def first_reply() -> None:
+            warm.cancel()
+            _start_warm_up(kernel)
+
+        kernel.on_first_reply = first_reply
         warm.start()
 
     ppid = os.environ.get("JPY_PARENT_PID")

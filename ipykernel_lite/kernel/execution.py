@@ -10,6 +10,8 @@ import builtins
 import os
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import display as display_mod
@@ -71,7 +73,12 @@ class Executor:
         if not silent:
             kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
         self._silent, self._count, self._payload = silent, count, []
-        error = self.run_cell(code, _origin(msg.metadata), silent=silent)
+        origin = _origin(msg.metadata)
+        if origin is not None:
+            with run_context(msg.metadata["origin"], self.ns):
+                error = self.run_cell(code, origin, silent=silent)
+        else:
+            error = self.run_cell(code, None, silent=silent)
         if store_history:
             self.history.store_input(count, code)
         content: JSONDict = {"status": "ok", "execution_count": count, "payload": self._payload}
@@ -87,7 +94,9 @@ class Executor:
             content["user_expressions"] = self.user_expressions(c.get("user_expressions") or {})
         return content
 
-    def run_cell(self, code: str, origin: Origin | None, *, silent: bool = False) -> tuple[str, str, list[str]] | None:
+    def run_cell(
+        self, code: str, origin: Origin | None, *, silent: bool = False
+    ) -> tuple[str, str, list[str]] | None:
         """Run ``code``; return None or (ename, evalue, traceback lines)."""
         help_req = transforms.help_request(code)
         if help_req is not None:
@@ -192,6 +201,42 @@ class Executor:
         return {"status": "ok", "history": self.history.request(msg.content)}
 
 
+@contextmanager
+def run_context(origin: JSONDict, ns: dict[str, Any]) -> Iterator[None]:
+    """The origin's run options, for the duration of the request only.
+
+    ``cwd``: the file's folder is the working directory; ``as_main``: ``__file__`` and ``sys.argv`` as if the
+    file were run as a script (``argv`` after the path).
+    """
+    path = origin["path"]
+    old_cwd = None
+    folder = os.path.dirname(os.path.abspath(path))
+    if origin.get("cwd") and os.path.isdir(folder):
+        old_cwd = os.getcwd()
+        os.chdir(folder)
+    as_main = bool(origin.get("as_main"))
+    missing = object()
+    old_file, old_argv = ns.get("__file__", missing), sys.argv
+    if as_main:
+        argv = origin.get("argv") or []
+        ns["__file__"] = path
+        sys.argv = [path, *(str(a) for a in argv)]
+    try:
+        yield
+    finally:
+        if as_main:
+            sys.argv = old_argv
+            if old_file is missing:
+                ns.pop("__file__", None)
+            else:
+                ns["__file__"] = old_file
+        if old_cwd is not None:
+            try:
+                os.chdir(old_cwd)
+            except OSError:
+                pass
+
+
 def _origin(metadata: JSONDict) -> Origin | None:
     o = metadata.get("origin") if metadata else None
     if not isinstance(o, dict) or not isinstance(o.get("path"), str):
@@ -200,5 +245,8 @@ def _origin(metadata: JSONDict) -> Origin | None:
 
     line = o.get("line", 1)
     cell = o.get("cell")
-    return Origin(path=o["path"], line=line if isinstance(line, int) and line >= 1 else 1,
-                  cell=cell if isinstance(cell, str) else None)
+    return Origin(
+        path=o["path"],
+        line=line if isinstance(line, int) and line >= 1 else 1,
+        cell=cell if isinstance(cell, str) else None,
+    )

@@ -27,7 +27,9 @@ JSONDict = dict[str, Any]
 
 
 class IOPub:
-    def __init__(self, socket: zmq.Socket, codec: WireCodec, factory: MessageFactory, topic_prefix: str) -> None:
+    def __init__(
+        self, socket: zmq.Socket, codec: WireCodec, factory: MessageFactory, topic_prefix: str
+    ) -> None:
         self.socket = socket
         self.codec = codec
         self.factory = factory
@@ -39,7 +41,9 @@ class IOPub:
         self._closed = False
         self._xpub = socket.getsockopt(zmq.TYPE) == zmq.XPUB
         if self._xpub:
-            threading.Thread(target=self._watch_subscriptions, name="ipykernel_lite-iopub", daemon=True).start()
+            threading.Thread(
+                target=self._watch_subscriptions, name="ipykernel_lite-iopub", daemon=True
+            ).start()
 
     def _topic(self, msg_type: str) -> bytes:
         t = self._topics.get(msg_type)
@@ -79,7 +83,7 @@ class IOPub:
         except zmq.ZMQError as e:
             log.warning("iopub send failed: %s", e)
             return
-        if self._xpub and self.socket.get(_EVENTS) & _POLLIN:
+        if self._xpub and int(self.socket.get(_EVENTS)) & _POLLIN:
             self._read_subscriptions()
 
     def _read_subscriptions(self) -> None:
@@ -103,7 +107,7 @@ class IOPub:
             self._send(welcome, topic)
 
     def _watch_subscriptions(self) -> None:
-        fd = self.socket.getsockopt(zmq.FD)
+        fd = int(self.socket.getsockopt(zmq.FD))
         while not self._closed:
             try:
                 select.select([fd], [], [], 1.0)
@@ -114,7 +118,7 @@ class IOPub:
                     return
                 try:
                     # reading EVENTS re-arms the edge-triggered FD, so check it even when select timed out
-                    if self.socket.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                    if int(self.socket.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                         self._read_subscriptions()
                 except zmq.ZMQError:
                     return

@@ -89,8 +89,8 @@ class Kernel:
         return bool(
             self._tasks
             or self.stopping
-            or self.shell_socket.get(_EVENTS) & _POLLIN
-            or self._wake_recv.get(_EVENTS) & _POLLIN
+            or int(self.shell_socket.get(_EVENTS)) & _POLLIN
+            or int(self._wake_recv.get(_EVENTS)) & _POLLIN
         )
 
     def call_on_main(self, task: Callable[[], None]) -> None:
@@ -212,7 +212,9 @@ class Kernel:
                 import traceback
 
                 log.exception("handler for %s failed", msg_type)
-                self.send_error_reply(socket, msg, type(e).__name__, str(e), traceback.format_exc().splitlines())
+                self.send_error_reply(
+                    socket, msg, type(e).__name__, str(e), traceback.format_exc().splitlines()
+                )
                 return
             if content is not None:
                 self.send_reply(socket, msg, reply_type(msg_type), content)
@@ -223,7 +225,12 @@ class Kernel:
                 hook()
 
     def send_reply(
-        self, socket: zmq.Socket, parent: Message, msg_type: str, content: JSONDict, metadata: JSONDict | None = None
+        self,
+        socket: zmq.Socket,
+        parent: Message,
+        msg_type: str,
+        content: JSONDict,
+        metadata: JSONDict | None = None,
     ) -> None:
         msg = self.factory.message(msg_type, content, parent, metadata)
         if socket is self.shell_socket:
@@ -244,7 +251,12 @@ class Kernel:
         evalue: str,
         tb: list[str] | None = None,
     ) -> None:
-        content = {"status": "error", "ename": ename, "evalue": evalue, "traceback": tb or [f"{ename}: {evalue}"]}
+        content = {
+            "status": "error",
+            "ename": ename,
+            "evalue": evalue,
+            "traceback": tb or [f"{ename}: {evalue}"],
+        }
         self.send_reply(socket, parent, reply_type(parent.msg_type), content)
 
     def publish(self, msg_type: str, content: JSONDict, metadata: JSONDict | None = None) -> None:

@@ -39,7 +39,10 @@ def kernel_info() -> JSONDict:
         "language_info": LANGUAGE_INFO,
         "banner": f"Python {sys.version.split()[0]} — ipykernel_lite {__version__}",
         "help_links": [
-            {"text": "Python Reference", "url": f"https://docs.python.org/{sys.version_info[0]}.{sys.version_info[1]}"},
+            {
+                "text": "Python Reference",
+                "url": f"https://docs.python.org/{sys.version_info[0]}.{sys.version_info[1]}",
+            },
         ],
         "debugger": False,
         "supported_features": [],
@@ -95,7 +98,9 @@ class Requests:
 
         c = msg.content
         code = c.get("code", "")
-        return inspect(code, c.get("cursor_pos", len(code)), int(c.get("detail_level", 0) or 0), self.namespaces())
+        return inspect(
+            code, c.get("cursor_pos", len(code)), int(c.get("detail_level", 0) or 0), self.namespaces()
+        )
 
     def is_complete_request(self, msg: Message) -> JSONDict:
         from . import transforms
@@ -132,5 +137,9 @@ class Requests:
 
     def debug_request(self, msg: Message) -> JSONDict:
         # the DAP debugger is not offered (kernel_info says debugger: false); say so instead of staying silent
-        return {"status": "error", "ename": "NotImplementedError", "evalue": "debug_request (DAP) is not supported",
-                "traceback": []}
+        return {
+            "status": "error",
+            "ename": "NotImplementedError",
+            "evalue": "debug_request (DAP) is not supported",
+            "traceback": [],
+        }

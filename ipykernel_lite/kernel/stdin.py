@@ -37,7 +37,7 @@ class StdinBridge:
 
     def install(self) -> None:
         builtins.input = self.input
-        getpass.getpass = self.getpass  # type: ignore[assignment]
+        getpass.getpass = self.getpass
         sys.stdin = StdinReader(self)
 
     def input(self, prompt: object = "") -> str:
@@ -61,7 +61,11 @@ class StdinBridge:
             k.iopub.lock.release()
         metadata = self.metadata_hook() if self.metadata_hook is not None else {}
         req = k.factory.message(
-            "input_request", {"prompt": prompt, "password": password}, parent, metadata, identities=parent.identities
+            "input_request",
+            {"prompt": prompt, "password": password},
+            parent,
+            metadata,
+            identities=parent.identities,
         )
         sock = k.stdin_socket
         # a reply left over from an interrupted request must not answer this one
@@ -83,7 +87,9 @@ class StdinBridge:
                     continue
                 # jupyter_client sends input_reply without a parent header: accept those, reject other parents
                 if reply.msg_type != "input_reply" or reply.parent_id not in (None, req.msg_id):
-                    log.warning("discarded a stray %s (not answering the pending input_request)", reply.msg_type)
+                    log.warning(
+                        "discarded a stray %s (not answering the pending input_request)", reply.msg_type
+                    )
                     continue
                 value = reply.content.get("value", "")
                 if not isinstance(value, str):
@@ -138,10 +144,10 @@ class StdinReader(io.TextIOBase):
             lines.append(line)
         return "".join(lines)
 
-    def __iter__(self) -> StdinReader:
+    def __iter__(self) -> StdinReader:  # type: ignore[override]
         return self
 
-    def __next__(self) -> str:
+    def __next__(self) -> str:  # type: ignore[override]
         line = self.readline()
         if not line:
             raise StopIteration

@@ -21,9 +21,11 @@ FLUSH_INTERVAL = 0.05
 
 
 class OutStream(io.TextIOBase):
-    def __init__(self, name: str, iopub: IOPub, parent: Callable[[], Message | None], flusher: Flusher) -> None:
+    def __init__(
+        self, name: str, iopub: IOPub, parent: Callable[[], Message | None], flusher: Flusher
+    ) -> None:
         super().__init__()
-        self.name = name  # type: ignore[misc]
+        self.name = name
         self._iopub = iopub
         self._parent = parent
         self._flusher = flusher
@@ -51,7 +53,7 @@ class OutStream(io.TextIOBase):
         raise io.UnsupportedOperation("the kernel's output stream has no file descriptor")
 
     @property
-    def buffer(self) -> _BytesWriter:  # type: ignore[override]
+    def buffer(self) -> _BytesWriter:
         return _BytesWriter(self)
 
     def write(self, s: str) -> int:

@@ -32,4 +32,4 @@ def recv_frames(sock: zmq.Socket, flags: int = 0) -> list[bytes]:
     frames = [_recv(sock, flags)]
     while _get(sock, _RCVMORE):
         frames.append(_recv(sock, flags))
-    return frames  # type: ignore[return-value]
+    return frames

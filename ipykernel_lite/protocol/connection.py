@@ -13,8 +13,18 @@ from .errors import ProtocolError
 from .signing import DEFAULT_SCHEME, digest_for
 
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
-_FIELDS = ("ip", "transport", "shell_port", "iopub_port", "stdin_port", "control_port", "hb_port", "key",
-           "signature_scheme", "kernel_name")
+_FIELDS = (
+    "ip",
+    "transport",
+    "shell_port",
+    "iopub_port",
+    "stdin_port",
+    "control_port",
+    "hb_port",
+    "key",
+    "signature_scheme",
+    "kernel_name",
+)
 
 
 def new_key() -> str:

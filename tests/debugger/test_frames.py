@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ipykernel_lite.protocol.models import DebugState
 
-from .drivers import Driver
+from .drivers import Driver, past_breakpoint, to_next_line
 
 
 def origin(path: Path, line: int) -> dict[str, object]:
@@ -18,16 +18,17 @@ def test_frames_of_editor_code_report_the_editor_path_and_lines(driver: Driver, 
     helper = "def helper(n):\n    total = n * 3\n    return total\n"
     assert driver.run(helper, metadata=origin(script, 10)).status == "ok"
     code = "value = 7\nbreakpoint()\nout = helper(value)\nprint('out', out)"
-    run = driver.run(code, ["s", "n", "l", "c"], metadata=origin(script, 20))
+    run = driver.run(code, to_next_line(["s", "n", "l", "c"]), metadata=origin(script, 20))
     assert run.status == "ok", run
     path = str(script)
-    assert [r.where for r in run.requests] == [
+    requests = past_breakpoint(run.requests)
+    assert [r.where for r in requests] == [
         (path, 22, "<module>"),
         (path, 10, "helper"),  # --Call--
         (path, 11, "helper"),
         (path, 11, "helper"),
     ]
-    state = run.requests[2].debug
+    state = requests[2].debug
     assert state is not None
     assert state["stack"] == [
         {"file": path, "line": 22, "function": "<module>"},

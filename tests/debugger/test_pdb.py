@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .drivers import Driver
+from .drivers import STOPS_ON_BREAKPOINT_LINE, Driver, past_breakpoint, to_next_line
 
 SCALE = "def scale(x):\n    y = x + 1\n    z = y * 2\n    return z\n"
 TOTAL = "def total(n):\n    acc = 0\n    for i in range(n):\n        acc += i\n    return acc\n"
@@ -18,12 +18,15 @@ def define(driver: Driver, code: str, name: str) -> str:
 def test_step_through_a_function_from_an_earlier_cell(driver: Driver) -> None:
     a = define(driver, SCALE, "scale")
     answers = ["s", "n", "n", "p y", "pp {'x': x, 'y': y}", "w", "u", "d", "l", "ll", "r", "c"]
-    run = driver.run("breakpoint()\nresult = scale(3)\nprint('result', result)", answers)
+    run = driver.run("breakpoint()\nresult = scale(3)\nprint('result', result)", to_next_line(answers))
     assert run.status == "ok", run
-    assert run.prompts == ["(Pdb) "] * len(answers)
     b = run.requests[0].frame["file"]
     assert b.startswith("<cell-") and b != a
-    assert [r.where for r in run.requests] == [
+    if STOPS_ON_BREAKPOINT_LINE:
+        assert run.requests[0].where == (b, 1, "<module>")
+    requests = past_breakpoint(run.requests)
+    assert [r.prompt for r in requests] == ["(Pdb) "] * len(answers)
+    assert [r.where for r in requests] == [
         (b, 2, "<module>"),  # stopped after breakpoint()
         (a, 1, "scale"),  # s: --Call--
         (a, 2, "scale"),
@@ -37,7 +40,7 @@ def test_step_through_a_function_from_an_earlier_cell(driver: Driver) -> None:
         (a, 3, "scale"),  # ll
         (a, 4, "scale"),  # r: --Return--
     ]
-    inside = run.requests[3].debug
+    inside = requests[3].debug
     assert inside is not None
     assert inside["stack"] == [
         {"file": b, "line": 2, "function": "<module>"},
@@ -86,23 +89,23 @@ def test_continue_runs_the_rest(driver: Driver) -> None:
 
 def test_stepping_past_the_end_of_the_cell_ends_debugging(driver: Driver) -> None:
     # the body ends, nothing of the user's is left to run: no stop in the kernel's frames
-    run = driver.run("breakpoint()\nx = 1", ["n", "n", "n"])
+    run = driver.run("breakpoint()\nx = 1", to_next_line(["n", "n", "n"]))
     assert run.status == "ok", run
-    assert [r.where[1:] for r in run.requests] == [(2, "<module>")]
+    assert [r.where[1:] for r in past_breakpoint(run.requests)] == [(2, "<module>")]
 
 
 def test_stepping_goes_on_into_the_echoed_last_expression(driver: Driver) -> None:
-    run = driver.run("breakpoint()\na = 2\na * 21", ["n", "n"])
+    run = driver.run("breakpoint()\na = 2\na * 21", to_next_line(["n", "n"]))
     assert run.status == "ok", run
-    assert [r.where[1] for r in run.requests] == [2, 3]
+    assert [r.where[1] for r in past_breakpoint(run.requests)] == [2, 3]
     assert [o.content["data"]["text/plain"] for o in run.outputs if o.msg_type == "execute_result"] == ["42"]
 
 
 def test_expressions_and_assignments_at_the_prompt(driver: Driver) -> None:
     code = "def f():\n    v = 10\n    breakpoint()\n    return v\nprint('f returned', f())"
-    run = driver.run(code, ["v * 2", "!v = 99", "v", "c"])
+    run = driver.run(code, to_next_line(["v * 2", "!v = 99", "v", "c"]))
     assert run.status == "ok", run
-    assert run.requests[0].where[1:] == (4, "f")
+    assert past_breakpoint(run.requests)[0].where[1:] == (4, "f")
     assert "20\n" in run.stdout and "99\n" in run.stdout
     assert run.stdout.endswith("f returned 99\n"), "the assignment made at the prompt stuck"
 
@@ -123,20 +126,28 @@ def test_completion_while_stopped_resolves_names_in_the_frame(driver: Driver) ->
 
 def test_pdb_set_trace_is_the_kernel_debugger(driver: Driver) -> None:
     code = "import pdb\ndef g():\n    w = 5\n    pdb.set_trace()\n    return w\nprint(pdb.Pdb.__name__, g())"
-    run = driver.run(code, ["p w", "c"])
+    run = driver.run(code, to_next_line(["p w", "c"]))
     assert run.status == "ok", run
-    assert run.requests[0].where[1:] == (5, "g")
+    assert past_breakpoint(run.requests)[0].where[1:] == (5, "g")
     assert run.stdout.endswith("KernelPdb 5\n")
 
 
 def test_nested_debug_command(driver: Driver) -> None:
     define(driver, SCALE, "scale")
-    run = driver.run("breakpoint()\nx = 1", ["debug scale(5)", "s", "n", "p x", "c", "c"])
+    run = driver.run("breakpoint()\nx = 1", to_next_line(["debug scale(5)", "s", "n", "p x", "c", "c"]))
     assert run.status == "ok", run
-    assert run.prompts == ["(Pdb) ", "((Pdb)) ", "((Pdb)) ", "((Pdb)) ", "((Pdb)) ", "(Pdb) "]
-    assert run.requests[3].where[2] == "scale"
+    requests = past_breakpoint(run.requests)
+    assert [r.prompt for r in requests] == [
+        "(Pdb) ",
+        "((Pdb)) ",
+        "((Pdb)) ",
+        "((Pdb)) ",
+        "((Pdb)) ",
+        "(Pdb) ",
+    ]
+    assert requests[3].where[2] == "scale"
     assert "\n5\n" in run.stdout
-    assert run.requests[5].where[1:] == (2, "<module>"), "back in the outer debugger"
+    assert requests[5].where[1:] == (2, "<module>"), "back in the outer debugger"
 
 
 def test_interrupt_at_the_prompt_stops_debugging(driver: Driver) -> None:
@@ -159,6 +170,9 @@ def test_interrupt_while_stepping_through_long_code(driver: Driver) -> None:
     )
     msg_id = driver.start(code)
     req = driver.next_input()
+    if STOPS_ON_BREAKPOINT_LINE:
+        driver.reply("n", req)
+        req = driver.next_input()
     driver.reply("n", req)  # steps over slow(): it runs under the trace function
     driver.wait_output(msg_id, "looping")
     driver.km.interrupt()

@@ -20,6 +20,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_exec",
     "bench.metrics_control",
     "bench.metrics_gui",
+    "bench.metrics_restart",
 )
 
 Better = Literal["lower", "higher"]

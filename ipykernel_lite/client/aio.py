@@ -17,10 +17,11 @@ from .base import (
     DEFAULT_TIMEOUT,
     IOPUB_GRACE,
     STDIN_LINK_WAIT,
-    _check_channel,
+    check_channel,
     cursor_or_end,
     shutdown_without_reply,
 )
+from .editor import AsyncEditorCalls
 from .errors import KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
@@ -29,7 +30,7 @@ OutputHook = Callable[[Message], "Awaitable[None] | None"]
 StdinHook = Callable[[Message], "str | Awaitable[str]"]
 
 
-class AsyncClient(AsyncTransport):
+class AsyncClient(AsyncTransport, AsyncEditorCalls):
     """Talks to one kernel from asyncio. Same calls as BlockingClient, awaited; the hooks of ``execute`` may
     be coroutine functions. ``send`` never waits (``send_nowait`` is the same for synchronous callers).
     """
@@ -75,7 +76,7 @@ class AsyncClient(AsyncTransport):
         return self.send_nowait(channel, msg_type, content, metadata, parent=parent, buffers=buffers)
 
     async def recv(self, channel: str, timeout: float | None = None) -> Message | None:
-        _check_channel(channel, MESSAGE_CHANNELS)
+        check_channel(channel, MESSAGE_CHANNELS)
         q = self.mailbox.queues[channel]
         if not q:
             await self._wait(lambda: bool(q), timeout)
@@ -149,9 +150,7 @@ class AsyncClient(AsyncTransport):
         if allow_stdin and not self._stdin_link.update():
             # an input_request sent before the link is up would be lost, and the kernel would wait forever
             await self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
-        content = self._execute_content(
-            code, silent, store_history, user_expressions, allow_stdin, stop_on_error
-        )
+        content = self._execute_content(code, silent, store_history, user_expressions, allow_stdin, stop_on_error)
         msg = self._new_message("shell", "execute_request", content, metadata, None)
         p = self._execute_pending(msg.msg_id, output_hook is not None, stdin_hook is not None)
         try:
@@ -216,9 +215,7 @@ class AsyncClient(AsyncTransport):
         timeout: float | None = DEFAULT_TIMEOUT,
         **extra: Any,
     ) -> dict[str, Any]:
-        content = self._history_content(
-            hist_access_type, raw, output, session, start, stop, n, pattern, unique, extra
-        )
+        content = self._history_content(hist_access_type, raw, output, session, start, stop, n, pattern, unique, extra)
         return (await self.request("shell", "history_request", content, timeout)).content
 
     async def comm_info(
@@ -230,9 +227,7 @@ class AsyncClient(AsyncTransport):
     async def interrupt(self, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         return (await self.request("control", "interrupt_request", {}, timeout)).content
 
-    async def shutdown(
-        self, restart: bool = False, timeout: float | None = DEFAULT_TIMEOUT
-    ) -> dict[str, Any]:
+    async def shutdown(self, restart: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         try:
             return (await self.request("control", "shutdown_request", {"restart": restart}, timeout)).content
         except KernelDied as e:

@@ -17,7 +17,7 @@ import zmq.asyncio
 
 from ..protocol import ConnectionInfo, Message
 from .base import SLICE, SLICE_MS, ClientBase, DeathReason
-from .channels import LinkWatch, open_channels, repoint
+from .channels import open_channels, repoint
 from .errors import ClientClosed
 
 
@@ -29,7 +29,7 @@ class AsyncTransport(ClientBase):
         liveness: Callable[[], bool] | None = None,
         death_reason: DeathReason | None = None,
         session: str | None = None,
-        heartbeat_interval: float = 1.0,
+        heartbeat_interval: float = 0.5,
         max_queued: int = 1000,
     ) -> None:
         super().__init__(
@@ -40,7 +40,7 @@ class AsyncTransport(ClientBase):
             heartbeat_interval=heartbeat_interval,
             max_queued=max_queued,
         )
-        self._sockets = open_channels(
+        self._sockets, self._stdin_link = open_channels(
             zmq.asyncio.Context.instance(), self.info, self.factory.session.encode()
         )
         # plain views of the same sockets: non-blocking reads and sends without a Future per message
@@ -52,14 +52,17 @@ class AsyncTransport(ClientBase):
         self._waiters: list[asyncio.Future[None]] = []
         self._probes: dict[bytes, asyncio.Future[None]] = {}
         self._probe = 0
-        self._stdin_link = LinkWatch(self._sockets["stdin"], "stdin")
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         if self._reader is not None and not self._reader.done():
-            self._reader.cancel()
+            try:
+                self._reader.cancel()
+            except RuntimeError:
+                # its loop is closed: the task will never run again anyway
+                pass
         self._wake()
         self.mailbox.pending.clear()
         self._stdin_link.close()
@@ -75,10 +78,8 @@ class AsyncTransport(ClientBase):
         reader = self._reader
         self.close()
         if reader is not None and reader.get_loop() is asyncio.get_running_loop():
-            try:
-                await reader
-            except asyncio.CancelledError:
-                pass
+            # wait() rather than await: the reader's CancelledError must not look like ours
+            await asyncio.wait({reader})
 
     def reconnect(self, info: ConnectionInfo) -> None:
         self._ensure_open()

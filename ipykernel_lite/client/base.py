@@ -43,7 +43,7 @@ class ClientBase:
         liveness: Liveness | None = None,
         death_reason: DeathReason | None = None,
         session: str | None = None,
-        heartbeat_interval: float = 1.0,
+        heartbeat_interval: float = 0.5,
         max_queued: int = 1000,
     ) -> None:
         if isinstance(info, ConnectionInfo):
@@ -79,7 +79,7 @@ class ClientBase:
 
     def queued(self, channel: str) -> int:
         """How many messages wait in ``channel``'s queue for ``recv``."""
-        return len(self.mailbox.queues[_check_channel(channel, MESSAGE_CHANNELS)])
+        return len(self.mailbox.queues[check_channel(channel, MESSAGE_CHANNELS)])
 
     def _ensure_open(self) -> None:
         if self._closed:
@@ -173,7 +173,7 @@ class ClientBase:
         metadata: dict[str, Any] | None,
         parent: Message | None,
     ) -> Message:
-        _check_channel(channel, SEND_CHANNELS)
+        check_channel(channel, SEND_CHANNELS)
         # the factory keeps a parent's header bytes as they arrived: no re-serialisation
         return self.factory.message(msg_type, content, parent=parent, metadata=metadata, identities=[])
 
@@ -233,7 +233,7 @@ def copy_info(info: ConnectionInfo) -> ConnectionInfo:
     return ConnectionInfo.from_dict(info.to_dict())
 
 
-def _check_channel(channel: str, allowed: tuple[str, ...]) -> str:
+def check_channel(channel: str, allowed: tuple[str, ...]) -> str:
     if channel not in allowed:
         raise ValueError(f"channel must be one of {', '.join(allowed)}; got {channel!r}")
     return channel

@@ -20,11 +20,12 @@ from .base import (
     STDIN_LINK_WAIT,
     ClientBase,
     DeathReason,
-    _check_channel,
+    check_channel,
     cursor_or_end,
     shutdown_without_reply,
 )
-from .channels import LinkWatch, open_channels, repoint
+from .channels import open_channels, repoint
+from .editor import EditorCalls
 from .errors import ClientClosed, KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
@@ -33,7 +34,7 @@ OutputHook = Callable[[Message], None]
 StdinHook = Callable[[Message], str]
 
 
-class BlockingClient(ClientBase):
+class BlockingClient(ClientBase, EditorCalls):
     """Talks to one kernel. Every high-level call returns the reply content, or raises TimeoutError or
     KernelDied; messages it is not waiting for are queued for ``recv``.
     """
@@ -45,7 +46,7 @@ class BlockingClient(ClientBase):
         liveness: Callable[[], bool] | None = None,
         death_reason: DeathReason | None = None,
         session: str | None = None,
-        heartbeat_interval: float = 1.0,
+        heartbeat_interval: float = 0.5,
         max_queued: int = 1000,
     ) -> None:
         super().__init__(
@@ -56,7 +57,8 @@ class BlockingClient(ClientBase):
             heartbeat_interval=heartbeat_interval,
             max_queued=max_queued,
         )
-        self._sockets: dict[str, zmq.Socket[bytes]] = open_channels(
+        self._sockets: dict[str, zmq.Socket[bytes]]
+        self._sockets, self._stdin_link = open_channels(
             zmq.Context.instance(), self.info, self.factory.session.encode()
         )
         self._channel_of = {s: ch for ch, s in self._sockets.items()}
@@ -72,7 +74,9 @@ class BlockingClient(ClientBase):
             p.register(hb, zmq.POLLIN)
             self._poll_one[ch] = p
         self._probe = 0
-        self._stdin_link = LinkWatch(self._sockets["stdin"], "stdin")
+        self._poll_link = zmq.Poller()
+        self._poll_link.register(self._stdin_link.monitor, zmq.POLLIN)
+        self._poll_link.register(hb, zmq.POLLIN)
 
     @classmethod
     def from_connection_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> BlockingClient:
@@ -120,7 +124,7 @@ class BlockingClient(ClientBase):
     def recv(self, channel: str, timeout: float | None = None) -> Message | None:
         """The next queued message of ``channel``; None after ``timeout`` seconds (None: wait as long as the
         kernel lives; 0: do not wait)."""
-        _check_channel(channel, MESSAGE_CHANNELS)
+        check_channel(channel, MESSAGE_CHANNELS)
         q = self.mailbox.queues[channel]
         if not q:
             self._wait(lambda: bool(q), timeout, self._poll_one[channel])
@@ -167,9 +171,7 @@ class BlockingClient(ClientBase):
             if not self._wait(lambda: p.reply is not None, _left(deadline), self._poll_all):
                 raise RequestTimeout(f"the kernel did not answer kernel_info within {timeout} s", msg.msg_id)
             # an IOPub message proves the subscription: the kernel's welcome or our request's status
-            if self._wait(
-                lambda: box.welcomes > welcomes or p.iopub_seen, min(0.5, _left(deadline)), self._poll_all
-            ):
+            if self._wait(lambda: box.welcomes > welcomes or p.iopub_seen, min(0.5, _left(deadline)), self._poll_all):
                 assert p.reply is not None
                 return p.reply.content
             return None
@@ -203,9 +205,7 @@ class BlockingClient(ClientBase):
         if allow_stdin and not self._stdin_link.update():
             # an input_request sent before the link is up would be lost, and the kernel would wait forever
             self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
-        content = self._execute_content(
-            code, silent, store_history, user_expressions, allow_stdin, stop_on_error
-        )
+        content = self._execute_content(code, silent, store_history, user_expressions, allow_stdin, stop_on_error)
         msg = self._new_message("shell", "execute_request", content, metadata, None)
         p = self._execute_pending(msg.msg_id, output_hook is not None, stdin_hook is not None)
         try:
@@ -272,14 +272,10 @@ class BlockingClient(ClientBase):
         timeout: float | None = DEFAULT_TIMEOUT,
         **extra: Any,
     ) -> dict[str, Any]:
-        content = self._history_content(
-            hist_access_type, raw, output, session, start, stop, n, pattern, unique, extra
-        )
+        content = self._history_content(hist_access_type, raw, output, session, start, stop, n, pattern, unique, extra)
         return self.request("shell", "history_request", content, timeout).content
 
-    def comm_info(
-        self, target_name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
-    ) -> dict[str, Any]:
+    def comm_info(self, target_name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         content = {} if target_name is None else {"target_name": target_name}
         return self.request("shell", "comm_info_request", content, timeout).content
 
@@ -360,11 +356,15 @@ class BlockingClient(ClientBase):
 
     def _wait_stdin_link(self, deadline: float) -> bool:
         link = self._stdin_link
+        hb = self._sockets["hb"]
+        self._heart_begin()
         while not link.update():
             left = _left(deadline)
             if left <= 0:
                 return False
-            link.monitor.poll(min(SLICE_MS, int(left * 1000) + 1))
+            for sock, _ in self._poll_link.poll(min(SLICE_MS, int(left * 1000) + 1)):
+                if sock is hb:
+                    self._drain_socket("hb", hb)
             died = self._check_alive(monotonic())
             if died is not None:
                 raise died
@@ -384,11 +384,7 @@ class BlockingClient(ClientBase):
         self._heart_begin()
         drain = self._drain
         while True:
-            ms = (
-                SLICE_MS
-                if deadline is None
-                else max(0, min(SLICE_MS, int((deadline - monotonic()) * 1000) + 1))
-            )
+            ms = SLICE_MS if deadline is None else max(0, min(SLICE_MS, int((deadline - monotonic()) * 1000) + 1))
             for sock, _ in poller.poll(ms):
                 drain(sock)
             if until():

@@ -21,13 +21,16 @@ CHANNEL_TYPES: dict[str, int] = {
 SocketT = TypeVar("SocketT", bound=zmq.Socket)
 
 
-def open_channels(ctx: zmq.Context[SocketT], info: ConnectionInfo, identity: bytes) -> dict[str, SocketT]:
-    """Create and connect one socket per channel.
+def open_channels(
+    ctx: zmq.Context[SocketT], info: ConnectionInfo, identity: bytes
+) -> tuple[dict[str, SocketT], LinkWatch]:
+    """Create and connect one socket per channel; also return the watch on the stdin link.
 
     shell and stdin share ``identity``: the kernel sends ``input_request`` on stdin to the identity that sent
     the execute request on shell.
     """
     sockets: dict[str, SocketT] = {}
+    link: LinkWatch | None = None
     try:
         for channel, kind in CHANNEL_TYPES.items():
             s = ctx.socket(kind)
@@ -42,12 +45,18 @@ def open_channels(ctx: zmq.Context[SocketT], info: ConnectionInfo, identity: byt
                 s.setsockopt(zmq.IDENTITY, identity)
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
+            if channel == "stdin":
+                # watching must start before connecting, or a quick handshake goes unseen
+                link = LinkWatch(s, channel)
             s.connect(info.url(channel))
     except BaseException:
+        if link is not None:
+            link.close()
         for s in sockets.values():
             s.close(linger=0)
         raise
-    return sockets
+    assert link is not None
+    return sockets, link
 
 
 def repoint(sockets: dict[str, SocketT], old: ConnectionInfo, new: ConnectionInfo) -> None:

@@ -10,7 +10,7 @@ class KernelDied(RuntimeError):
 
     ``exit_code`` is set when the process exited, ``signal`` when a signal killed it (both are None when only
     missed heartbeats tell us it is gone). ``traceback`` is the last Python traceback the process wrote to its
-    captured output, if any.
+    captured output or, after a fault (segfault, abort), the stacks faulthandler wrote; ``pid`` is the process.
     """
 
     def __init__(
@@ -20,37 +20,37 @@ class KernelDied(RuntimeError):
         exit_code: int | None = None,
         signal: int | None = None,
         traceback: str | None = None,
+        pid: int | None = None,
     ) -> None:
         self.reason = reason
+        self.pid = pid
         self.exit_code = exit_code
         self.signal = signal
         self.traceback = traceback
         super().__init__(reason)
 
     @classmethod
-    def from_returncode(
-        cls, returncode: int | None, pid: int | None, traceback: str | None = None
-    ) -> KernelDied:
+    def from_returncode(cls, returncode: int | None, pid: int | None, traceback: str | None = None) -> KernelDied:
         """Describe a ``Popen.returncode`` (negative means killed by that signal)."""
         who = f"kernel process {pid}" if pid is not None else "kernel process"
         if returncode is None:
-            return cls(f"{who} is gone", traceback=traceback)
+            return cls(f"{who} is gone", traceback=traceback, pid=pid)
         if returncode < 0:
             sig = -returncode
             try:
                 name = _signal.Signals(sig).name
             except ValueError:
                 name = f"signal {sig}"
-            return cls(f"{who} was killed by {name} ({sig})", signal=sig, traceback=traceback)
-        return cls(f"{who} exited with code {returncode}", exit_code=returncode, traceback=traceback)
+            return cls(f"{who} was killed by {name} ({sig})", signal=sig, traceback=traceback, pid=pid)
+        return cls(f"{who} exited with code {returncode}", exit_code=returncode, traceback=traceback, pid=pid)
 
     def __reduce__(self) -> tuple[object, ...]:
         # keyword-only fields: default pickling would lose them
-        return (_rebuild, (self.reason, self.exit_code, self.signal, self.traceback))
+        return (_rebuild, (self.reason, self.exit_code, self.signal, self.traceback, self.pid))
 
 
-def _rebuild(reason: str, exit_code: int | None, sig: int | None, tb: str | None) -> KernelDied:
-    return KernelDied(reason, exit_code=exit_code, signal=sig, traceback=tb)
+def _rebuild(reason: str, exit_code: int | None, sig: int | None, tb: str | None, pid: int | None = None) -> KernelDied:
+    return KernelDied(reason, exit_code=exit_code, signal=sig, traceback=tb, pid=pid)
 
 
 class ExecutionError(RuntimeError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 class HeartMonitor:
-    def __init__(self, interval: float = 1.0, max_misses: int = 3) -> None:
+    def __init__(self, interval: float = 0.5, max_misses: int = 3) -> None:
         self.interval = interval
         self.max_misses = max_misses
         self.misses = 0

@@ -6,8 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 from typing import Any, Literal
 from uuid import uuid4
 
@@ -19,6 +22,8 @@ from .base import copy_info
 from .blocking import BlockingClient
 from .errors import KernelDied
 from .ports import free_ipc_ports, free_tcp_ports, ipc_prefix, runtime_dir
+from .restarter import ClientLink, EventName, KernelEvent, KernelEvents, Listener, ProcessWatch, RestartPolicy
+from .spare import Launcher
 
 DEFAULT_ARGV = [sys.executable, "-m", "ipykernel_lite", "-f", "{connection_file}"]
 #: after SIGTERM, how long the kernel gets to exit before SIGKILL
@@ -34,6 +39,15 @@ class KernelManager:
     ``argv`` may contain ``{connection_file}``. ``env`` is laid over our own environment. With
     ``capture_output`` the kernel's stdout/stderr (its own logs and crash tracebacks; user output goes over
     IOPub) go to a ``.log`` file beside the connection file, and a KernelDied carries the last traceback.
+
+    The kernel runs in a session of its own (our terminal's Ctrl-C does not reach it) and lives no longer than
+    its manager: a manager that is garbage-collected, or an interpreter that exits, kills it.
+
+    A thread watches the process: a death nobody asked for emits "died" at once (see ``on``), and with
+    ``auto_restart`` (True, or a RestartPolicy with its limit) a new kernel takes its place on the same
+    connection file ("restarted", or "gave_up" past the limit). ``warm_spare`` keeps one more kernel process
+    started and imported in the background, so restarts and recoveries take tens of milliseconds, not a
+    launch (ipykernel_lite's own kernel only: see spare.py).
     """
 
     def __init__(
@@ -49,12 +63,19 @@ class KernelManager:
         interrupt_mode: InterruptMode = "signal",
         kernel_name: str = "ipykernel_lite",
         capture_output: bool = True,
+        warm_spare: bool = False,
+        auto_restart: bool | RestartPolicy = False,
     ) -> None:
         if interrupt_mode not in ("signal", "message"):
             raise ValueError(f"interrupt_mode must be 'signal' or 'message', got {interrupt_mode!r}")
         if transport not in ("tcp", "ipc"):
             raise ValueError(f"transport must be 'tcp' or 'ipc', got {transport!r}")
         self.argv = list(argv) if argv else list(DEFAULT_ARGV)
+        self._launcher = Launcher(self.argv, warm_spare=warm_spare, fault_files=capture_output)
+        if auto_restart is True:
+            auto_restart = RestartPolicy()
+        self.restart_policy: RestartPolicy | None = auto_restart or None
+        self.events = KernelEvents()
         self.env = dict(env) if env else {}
         self.cwd = os.fspath(cwd) if cwd is not None else None
         self.interrupt_mode: InterruptMode = interrupt_mode
@@ -73,7 +94,14 @@ class KernelManager:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reaper: weakref.finalize | None = None
         self._control: BlockingClient | None = None
-        self._clients: weakref.WeakSet[BlockingClient | AsyncClient] = weakref.WeakSet()
+        self._clients: weakref.WeakKeyDictionary[BlockingClient | AsyncClient, ClientLink] = weakref.WeakKeyDictionary()
+        #: lifecycle changes (ours, and the watch thread's automatic restarts) happen one at a time
+        self._lock = threading.RLock()
+        self._fault_file: Path | None = None
+        self._watch: ProcessWatch | None = None
+        #: why the previous kernel ended, kept after a restart replaced it
+        self.last_death: KernelDied | None = None
+        self.restarts = 0
 
     # -- state ----------------------------------------------------------------------------------------------
     @property
@@ -100,6 +128,8 @@ class KernelManager:
         tb = None
         if rc is not None and rc > 0:
             tb = process.last_traceback(process.tail(self.log_file))
+        if rc is not None and rc != 0 and tb is None:
+            tb = process.read_fault(self._fault_file)
         return KernelDied.from_returncode(rc, proc.pid, tb)
 
     def log_tail(self, max_bytes: int = 64 * 1024) -> str:
@@ -109,12 +139,13 @@ class KernelManager:
     # -- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> None:
         """Pick free ports and a key, write the connection file (0600), launch the kernel."""
-        if self.is_alive():
-            raise RuntimeError(f"the kernel is already running (pid {self.pid})")
-        if not all(self.info.port(ch) for ch in ("shell", "iopub", "stdin", "control", "hb")):
-            self._assign_ports()
-        write_connection_file(self.connection_file, self.info)
-        self._launch()
+        with self._lock:
+            if self.is_alive():
+                raise RuntimeError(f"the kernel is already running (pid {self.pid})")
+            if not all(self.info.port(ch) for ch in ("shell", "iopub", "stdin", "control", "hb")):
+                self._assign_ports()
+            write_connection_file(self.connection_file, self.info)
+            self._launch()
 
     def interrupt(self) -> None:
         """Interrupt the running cell: SIGINT to the process group, or interrupt_request on control."""
@@ -131,34 +162,52 @@ class KernelManager:
 
     def restart(self, *, now: bool = False, new_ports: bool = False, timeout: float = 5.0) -> None:
         """Stop the kernel (politely unless ``now``) and start a new one on the same connection file, ports
-        and key, so connected clients just carry on. With ``new_ports``, our clients are re-pointed."""
-        if self._proc is None:
-            raise RuntimeError("the kernel was not started")
-        if now:
-            process.kill_group(self._proc)
-            process.wait_exit(self._proc, 5.0)
-            self.shutdown_stage = "kill"
-        else:
-            self.shutdown_stage = self._stop(restart=True, timeout=timeout)
-        if new_ports:
-            self._assign_ports()
-            write_connection_file(self.connection_file, self.info)
-            for c in [*self._clients, *([self._control] if self._control is not None else [])]:
-                if not c.closed:
-                    c.reconnect(self.info)
-        self._launch()
+        and key, so connected clients just carry on (requests they had in flight fail with KernelDied). With
+        ``new_ports``, the file is rewritten and our clients are re-pointed."""
+        with self._lock:
+            if self._proc is None:
+                raise RuntimeError("the kernel was not started")
+            self._unwatch()
+            if now:
+                process.kill_group(self._proc)
+                process.wait_exit(self._proc, 5.0)
+                self.shutdown_stage = "kill"
+            else:
+                self.shutdown_stage = self._stop(restart=True, timeout=timeout)
+            self._replaced(KernelDied(f"the kernel (pid {self.pid}) was restarted", pid=self.pid))
+            if new_ports:
+                self._assign_ports()
+                write_connection_file(self.connection_file, self.info)
+                for c in [*self._clients, *([self._control] if self._control is not None else [])]:
+                    if not c.closed:
+                        c.reconnect(self.info)
+            self._launch()
+            self.restarts += 1
+            event = KernelEvent("restarted", self.pid, restarts=self.restarts)
+        self.events.emit(event)
 
     def shutdown(self, timeout: float = 5.0) -> None:
         """shutdown_request on control, then SIGTERM, then SIGKILL; remove the connection and log files."""
-        if self._proc is not None:
-            self.shutdown_stage = self._stop(restart=False, timeout=timeout)
-        if self._control is not None:
-            self._control.close()
-            self._control = None
-        if self._reaper is not None:
-            self._reaper.detach()
-            self._reaper = None
-        self._cleanup_files()
+        with self._lock:
+            self._unwatch()
+            if self._watch is not None:
+                self._watch.stop()
+                self._watch = None
+            self._launcher.discard_spare()
+            if self._proc is not None:
+                self.shutdown_stage = self._stop(restart=False, timeout=timeout)
+            if self._control is not None:
+                self._control.close()
+                self._control = None
+            if self._reaper is not None:
+                self._reaper.detach()
+                self._reaper = None
+            self._cleanup_files()
+
+    def on(self, event: EventName, callback: Listener) -> Callable[[], None]:
+        """Call ``callback(KernelEvent)`` on "died", "restarted" or "gave_up"; returns the unsubscriber.
+        Deaths (and automatic restarts) are reported from the watch thread."""
+        return self.events.on(event, callback)
 
     def __enter__(self) -> KernelManager:
         if self._proc is None:
@@ -171,13 +220,17 @@ class KernelManager:
     # -- clients --------------------------------------------------------------------------------------------
     def client(self, **kwargs: Any) -> BlockingClient:
         """A new blocking client; its waits notice this kernel's death within a fraction of a second."""
-        c = BlockingClient(self.info, liveness=self.is_alive, death_reason=self.death_reason, **kwargs)
-        self._clients.add(c)
+        link = ClientLink(self.is_alive, self.death_reason)
+        c = BlockingClient(self.info, liveness=link.liveness, death_reason=link.death_reason, **kwargs)
+        link.attach(c)
+        self._clients[c] = link
         return c
 
     def async_client(self, **kwargs: Any) -> AsyncClient:
-        c = AsyncClient(self.info, liveness=self.is_alive, death_reason=self.death_reason, **kwargs)
-        self._clients.add(c)
+        link = ClientLink(self.is_alive, self.death_reason)
+        c = AsyncClient(self.info, liveness=link.liveness, death_reason=link.death_reason, **kwargs)
+        link.attach(c)
+        self._clients[c] = link
         return c
 
     # -- internals ------------------------------------------------------------------------------------------
@@ -193,23 +246,59 @@ class KernelManager:
         self.info = new
 
     def _launch(self) -> None:
-        env = dict(os.environ)
-        env.update(self.env)
-        # the kernel watches this pid and exits when its parent goes away
-        env["JPY_PARENT_PID"] = str(os.getpid())
-        argv = [a.replace("{connection_file}", str(self.connection_file)) for a in self.argv]
-        log = None
-        if self.log_file is not None:
-            fd = os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            log = os.fdopen(fd, "ab")
-        try:
-            self._proc = process.launch(argv, env, self.cwd, log)
-        finally:
-            if log is not None:
-                log.close()
+        previous_fault = self._fault_file
+        self._proc, self._fault_file = self._launcher.launch(self.connection_file, self.env, self.cwd, self.log_file)
+        process.remove(previous_fault)
         if self._reaper is not None:
             self._reaper.detach()
         self._reaper = weakref.finalize(self, process.reap_at_exit, self._proc)
+        self._ensure_watch().watch(self._proc)
+
+    # -- watching -------------------------------------------------------------------------------------------
+    def _ensure_watch(self) -> ProcessWatch:
+        if self._watch is None:
+            me = weakref.ref(self)
+
+            def on_exit(proc: subprocess.Popen[bytes]) -> None:
+                m = me()
+                if m is not None:
+                    m._on_exit(proc)
+
+            self._watch = ProcessWatch(on_exit)
+            self._watch.start()
+            # the thread must not outlive a manager that was dropped without shutdown
+            weakref.finalize(self, self._watch.stop)
+        return self._watch
+
+    def _unwatch(self) -> None:
+        """The current kernel is about to be stopped on purpose: its exit is no death to report."""
+        if self._watch is not None:
+            self._watch.watch(None)
+
+    def _on_exit(self, proc: subprocess.Popen[bytes]) -> None:
+        """The watch thread saw the kernel end without being asked to."""
+        with self._lock:
+            if proc is not self._proc:
+                return
+            died = self.death_reason()
+            self.last_death = died
+            self._replaced(died)
+            events = [KernelEvent("died", proc.pid, died, restarts=self.restarts)]
+            policy = self.restart_policy
+            if policy is not None:
+                if policy.allow(monotonic()):
+                    self._launch()
+                    self.restarts += 1
+                    events.append(KernelEvent("restarted", self.pid, auto=True, restarts=self.restarts))
+                else:
+                    events.append(KernelEvent("gave_up", proc.pid, died, restarts=self.restarts))
+        for e in events:
+            self.events.emit(e)
+
+    def _replaced(self, died: KernelDied) -> None:
+        """Requests in flight to the kernel that just went away can never be answered."""
+        for link in list(self._clients.values()):
+            link.kernel_replaced(died)
 
     def _control_client(self) -> BlockingClient:
         if self._control is None:
@@ -238,10 +327,11 @@ class KernelManager:
         paths: list[Path] = [self.connection_file]
         if self.log_file is not None:
             paths.append(self.log_file)
+        if self._fault_file is not None:
+            paths.append(self._fault_file)
         if self.info.transport == "ipc":
             paths += [
-                Path(f"{self.info.ip}-{self.info.port(ch)}")
-                for ch in ("shell", "iopub", "stdin", "control", "hb")
+                Path(f"{self.info.ip}-{self.info.port(ch)}") for ch in ("shell", "iopub", "stdin", "control", "hb")
             ]
         for p in paths:
             try:

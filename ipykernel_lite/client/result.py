@@ -109,9 +109,7 @@ class ExecuteResult:
 
     def __repr__(self) -> str:
         extra = f" error={self.error}" if self.status == "error" else ""
-        return (
-            f"<ExecuteResult {self.status} count={self.execution_count} outputs={len(self.outputs)}{extra}>"
-        )
+        return f"<ExecuteResult {self.status} count={self.execution_count} outputs={len(self.outputs)}{extra}>"
 
 
 def _error_info(content: dict[str, Any]) -> ErrorInfo:

@@ -8,6 +8,7 @@ copied before use, and no user code is run: names resolve by dict lookup and
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -92,11 +93,27 @@ def static_attribute(obj: Any, name: str) -> Any:
     return attr
 
 
+def _start(parts: list[str], namespaces: Sequence[Mapping[str, Any]]) -> tuple[Any, int]:
+    """The object for the first name, and how many parts it covers.
+
+    A name the namespace lacks may be a module the buffer imports but has not run yet (``import a.b`` then
+    ``a.b.<Tab>``): if that module is already loaded in the kernel, use it; importing would run code.
+    """
+    obj = lookup_name(parts[0], namespaces)
+    if obj is not MISSING:
+        return obj, 1
+    for k in range(len(parts), 0, -1):
+        mod = sys.modules.get(".".join(parts[:k]))
+        if mod is not None:
+            return mod, k
+    return MISSING, 1
+
+
 def resolve(dotted: str, namespaces: Sequence[Mapping[str, Any]]) -> Any:
     """Object named by ``a.b.c``, or ``MISSING``.  Stops at properties rather than run them."""
     parts = dotted.split(".")
-    obj = lookup_name(parts[0], namespaces)
-    for part in parts[1:]:
+    obj, used = _start(parts, namespaces)
+    for part in parts[used:]:
         if obj is MISSING or isinstance(obj, property):
             return MISSING
         obj = static_attribute(obj, part)
@@ -107,9 +124,11 @@ def resolve_chain(dotted: str, namespaces: Sequence[Mapping[str, Any]]) -> list[
     """Objects for each prefix of ``a.b.c`` that resolves: [a, a.b, a.b.c] or shorter."""
     parts = dotted.split(".")
     out: list[Any] = []
-    obj = lookup_name(parts[0], namespaces)
-    for i, part in enumerate(parts):
-        if i:
+    obj, used = _start(parts, namespaces)
+    if obj is not MISSING:
+        out.extend([obj] * (used - 1))  # the covered prefixes stand for the module reached through them
+    for i, part in enumerate(parts[used - 1 :], start=used - 1):
+        if i >= used:
             if isinstance(obj, property):
                 break
             obj = static_attribute(obj, part)

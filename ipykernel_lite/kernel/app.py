@@ -15,6 +15,8 @@ import zmq
 
 from ..protocol import MessageFactory, Signer, WireCodec
 from ..protocol.connection import ConnectionInfo, read_connection_file, write_connection_file
+from ..protocol.curve import CurveKeys, has_curve_keys
+from ..protocol.wire import DEFAULT_MAX_MESSAGE_SIZE
 from .control import ControlThread
 from .execution import Executor
 from .heartbeat import Heartbeat, bind
@@ -28,10 +30,11 @@ from .streams import Flusher, OutStream
 log = logging.getLogger("ipykernel_lite")
 
 
-USAGE = """usage: python -m ipykernel_lite -f CONNECTION_FILE [--ip IP] [--debug]
+USAGE = """usage: python -m ipykernel_lite -f CONNECTION_FILE [--ip IP] [--max-message-size BYTES] [--debug]
 
   -f, --connection-file FILE  connection file (created with free ports and a new key if missing)
   --ip IP                     address to bind when creating a connection file (default 127.0.0.1)
+  --max-message-size BYTES    refuse larger incoming messages with an error reply (default 256 MiB)
   --debug                     log protocol problems verbosely to stderr
 """
 
@@ -39,6 +42,7 @@ USAGE = """usage: python -m ipykernel_lite -f CONNECTION_FILE [--ip IP] [--debug
 class Args:
     connection_file: str | None = None
     ip: str | None = None
+    max_message_size = DEFAULT_MAX_MESSAGE_SIZE
     debug = False
 
 
@@ -52,6 +56,8 @@ def parse_args(argv: list[str]) -> Args:
             args.connection_file = value if eq else next(it, None)
         elif key == "--ip":
             args.ip = value if eq else next(it, None)
+        elif key == "--max-message-size":
+            args.max_message_size = int((value if eq else next(it, None)) or DEFAULT_MAX_MESSAGE_SIZE)
         elif a == "--debug":
             args.debug = True
         elif a in ("-h", "--help"):
@@ -61,12 +67,24 @@ def parse_args(argv: list[str]) -> Args:
     return args
 
 
-def _bind_all(ctx: zmq.Context, info: ConnectionInfo) -> dict[str, zmq.Socket]:
+def _bind_all(
+    ctx: zmq.Context,
+    info: ConnectionInfo,
+    keys: CurveKeys | None = None,
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+) -> dict[str, zmq.Socket]:
     types = {"shell": zmq.ROUTER, "control": zmq.ROUTER, "stdin": zmq.ROUTER, "iopub": zmq.XPUB}
     socks: dict[str, zmq.Socket] = {}
     for name, kind in types.items():
         s = ctx.socket(kind)
         s.linger = 1000 if name == "iopub" else 0
+        # libzmq drops a peer that sends one frame over twice the limit before it is ever buffered (memory
+        # cap); messages in between are read and refused by the codec with an error reply
+        s.setsockopt(zmq.MAXMSGSIZE, 2 * max_message_size)
+        if keys is not None:
+            from .curve import apply_server
+
+            apply_server(s, keys)
         if kind == zmq.ROUTER:
             # a client reconnecting with the same identity takes over its routing slot
             s.router_handover = 1
@@ -78,37 +96,61 @@ def _bind_all(ctx: zmq.Context, info: ConnectionInfo) -> dict[str, zmq.Socket]:
     return socks
 
 
+def _heartbeat(url: str, keys: CurveKeys | None) -> Heartbeat:
+    if keys is None:
+        return Heartbeat(url)
+    from .curve import CurveHeartbeat
+
+    return CurveHeartbeat(url, keys)
+
+
+def _loopback(ip: str) -> bool:
+    return ip in ("localhost", "::1") or ip.startswith("127.")
+
+
 def _url(info: ConnectionInfo, channel: str) -> str:
-    if info.transport == "ipc":
+    if info.transport != "tcp":  # ipc files, inproc endpoints: the connection info names them
         return info.url(channel)
     host = f"[{info.ip}]" if ":" in info.ip else info.ip
     return f"tcp://{host}:{info.port(channel)}"
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    handler = logging.StreamHandler(sys.__stderr__)
-    handler.setFormatter(logging.Formatter("[ipykernel_lite %(levelname)s] %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.DEBUG if args.debug else logging.WARNING)
-    log.propagate = False
-    path = args.connection_file
-    if path and os.path.exists(path):
-        info = read_connection_file(path)
-    else:
-        info = ConnectionInfo(ip=args.ip or "127.0.0.1")
-    ctx = zmq.Context()
-    socks = _bind_all(ctx, info)
-    hb = Heartbeat(_url(info, "hb"))
-    info.hb_port = hb.port
-    if path and not os.path.exists(path):
-        write_connection_file(path, info)
-        print(f"ipykernel_lite: wrote {path}", file=sys.__stderr__)
-    elif not path:
-        print(f"ipykernel_lite: {info.to_dict()}", file=sys.__stderr__)
-    hb.start()
+class KernelParts:
+    """What ``build`` made: the kernel plus the pieces its host wires to a process (or, in-process, does not)."""
 
-    codec = WireCodec(Signer(info.key.encode(), info.signature_scheme))
+    __slots__ = ("executor", "flusher", "iopub", "kernel", "streams")
+
+    def __init__(
+        self, kernel: Kernel, iopub: IOPub, streams: list[OutStream], flusher: Flusher, executor: Executor
+    ) -> None:
+        self.kernel = kernel
+        self.iopub = iopub
+        #: stdout, stderr: the host decides when they replace ``sys.stdout``/``sys.stderr``
+        self.streams = streams
+        self.flusher = flusher
+        self.executor = executor
+
+    def flush(self) -> None:
+        _flush_all(self.iopub, self._flush_streams)
+
+    def _flush_streams(self) -> None:
+        for s in self.streams:
+            s._flush_locked()
+
+
+def build(
+    ctx: zmq.Context,
+    socks: dict[str, zmq.Socket],
+    info: ConnectionInfo,
+    *,
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+    extensions: tuple[str, ...] | None = None,
+) -> KernelParts:
+    """The kernel on already bound sockets (``_bind_all``), its request handlers, output streams (started
+    flusher) and extensions. Process-wide hooks the executor and stdin bridge install (``sys.displayhook``,
+    ``input``…) are set here; ``sys.stdout``/``sys.stderr`` and the SIGINT handler are left to the caller.
+    """
+    codec = WireCodec(Signer(info.key.encode(), info.signature_scheme), max_message_size)
     factory = MessageFactory(username="kernel")
     iopub = IOPub(socks["iopub"], codec, factory, topic_prefix=f"kernel.{factory.session[:8]}")
     wake = ctx.socket(zmq.PAIR)
@@ -135,15 +177,51 @@ def main(argv: list[str] | None = None) -> None:
     streams[:] = [OutStream("stdout", iopub, parent, flusher), OutStream("stderr", iopub, parent, flusher)]
     iopub.before_send = flush_streams
     flusher.start()
-    sys.stdout, sys.stderr = streams[0], streams[1]
 
     executor = Executor(kernel)
     Requests(kernel, executor).install()
     stdin_bridge = StdinBridge(kernel)
     stdin_bridge.install()
     kernel.stdin_bridge = stdin_bridge
+    _install_extensions(kernel, executor, EXTENSIONS if extensions is None else extensions)
+    return KernelParts(kernel, iopub, streams, flusher, executor)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    _enable_faulthandler()
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[ipykernel_lite %(levelname)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    log.propagate = False
+    path = args.connection_file
+    if path and os.path.exists(path):
+        info = read_connection_file(path)
+    else:
+        info = ConnectionInfo(ip=args.ip or "127.0.0.1")
+    keys = None
+    if has_curve_keys(info):
+        from .curve import server_keys
+
+        keys = server_keys(info)
+    elif info.transport == "tcp" and not _loopback(info.ip):
+        log.warning("listening on %s over TCP without encryption: add CURVE keys to the connection file", info.ip)
+    ctx = zmq.Context()
+    socks = _bind_all(ctx, info, keys, args.max_message_size)
+    hb = _heartbeat(_url(info, "hb"), keys)
+    info.hb_port = hb.port
+    if path and not os.path.exists(path):
+        write_connection_file(path, info)
+        print(f"ipykernel_lite: wrote {path}", file=sys.__stderr__)
+    elif not path:
+        print(f"ipykernel_lite: {info.to_dict()}", file=sys.__stderr__)
+    hb.start()
+
+    parts = build(ctx, socks, info, max_message_size=args.max_message_size)
+    kernel, iopub = parts.kernel, parts.iopub
+    sys.stdout, sys.stderr = parts.streams[0], parts.streams[1]
     kernel.interrupts.install()
-    _install_extensions(kernel, executor)
 
     if os.environ.get("IPYKERNEL_LITE_WARMUP", "1") != "0":
         # jedi and the models load in the background once the kernel has answered (or after 0.3 s idle),
@@ -166,19 +244,56 @@ def main(argv: list[str] | None = None) -> None:
     try:
         kernel.serve_forever()
     finally:
-        _flush_all(iopub, flush_streams)
+        parts.flush()
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    _close(ctx, kernel, iopub)
     _exit(kernel.exit_code)
+
+
+def _enable_faulthandler() -> None:
+    """A segfault or abort leaves no Python traceback in the log: with IPYKERNEL_LITE_FAULT_FILE set (by a
+    manager), faulthandler writes every thread's stack there for the manager to attach to KernelDied."""
+    path = os.environ.pop("IPYKERNEL_LITE_FAULT_FILE", None)  # not inherited by user subprocesses
+    if not path:
+        return
+    import faulthandler
+
+    try:
+        # kept open for the life of the process: faulthandler writes to its descriptor from a signal handler
+        out = open(path, "w")
+    except OSError as e:
+        log.warning("cannot open the fault file %s: %s", path, e)
+        return
+    faulthandler.enable(out, all_threads=True)
+    _fault_file.append(out)
+
+
+_fault_file: list[object] = []
+
+
+def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:
+    """Let replies and the last iopub messages leave before the process ends (bounded: 2 s)."""
+    with iopub.lock:
+        iopub.close()
+        iopub.socket.close(linger=1000)
+    for sock in (kernel.shell_socket, kernel.stdin_socket):
+        sock.close(linger=1000)
+    kernel._wake_recv.close(linger=0)
+    # term() returns once every socket is closed and its linger is over; the control thread closes its own
+    # socket when it sees ``stopping`` (or when term wakes its blocked recv with ETERM)
+    done = threading.Thread(target=ctx.term, daemon=True)
+    done.start()
+    done.join(2.0)
 
 
 #: optional kernel features; each module's ``install(kernel, executor)`` must be cheap (no heavy imports)
 EXTENSIONS = ("debugger", "gui")
 
 
-def _install_extensions(kernel: Kernel, executor: Executor) -> None:
+def _install_extensions(kernel: Kernel, executor: Executor, names: tuple[str, ...]) -> None:
     from importlib import import_module
 
-    for name in EXTENSIONS:
+    for name in names:
         try:
             mod = import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as e:

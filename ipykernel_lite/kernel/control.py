@@ -23,11 +23,11 @@ class ControlThread(threading.Thread):
     def run(self) -> None:
         k = self.kernel
         sock = k.control_socket
-        while True:
+        while not k.stopping:
             try:
                 frames = sock.recv_multipart()
             except zmq.ContextTerminated:
-                return
+                break
             except zmq.ZMQError as e:
                 log.warning("control socket: %s", e)
                 continue
@@ -35,3 +35,6 @@ class ControlThread(threading.Thread):
                 k.dispatch(sock, frames, k.control_handlers)
             except Exception:  # never let one bad request kill the control thread
                 log.exception("control dispatch failed")
+        # this thread owns the socket: close it, lingering so a shutdown_reply just sent still leaves
+        sock.close(linger=1000)
+        k.close_wake_sender()

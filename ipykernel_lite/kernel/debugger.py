@@ -56,6 +56,7 @@ class Debugger:
         self._post_mortems = 0
         self._outer_metadata: Any = None
         self._finder: _PatchPdbOnImport | None = None
+        self._pause_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
 
     def install(self) -> None:
@@ -121,6 +122,10 @@ class Debugger:
 
     def post_mortem(self, tb: TracebackType, *, swallow_interrupt: bool = False) -> None:
         """Debug the frames of ``tb``, stopped in the innermost one."""
+        mod = self.load()
+        if not mod.has_user_frame(tb):
+            print("post-mortem skipped: the error happened before any of the code ran", file=sys.stderr)
+            return
         policy = self.kernel.interrupts
         was_armed = policy.armed
         self._post_mortems += 1
@@ -128,7 +133,7 @@ class Debugger:
             try:
                 # Ctrl-C at the prompt must reach pdb even though the cell's code has finished
                 policy.armed = True
-                self.load().KernelPdb().debug_traceback(tb)
+                mod.KernelPdb().debug_traceback(tb)
             finally:
                 policy.armed = was_armed
                 self._post_mortems -= 1
@@ -172,7 +177,8 @@ class Debugger:
                 "evalue": "cannot pause: the running request does not allow stdin",
                 "traceback": [],
             }
-        self.load()  # here, not inside the signal handler
+        # import pdb and make the debugger here: the signal handler should only start it
+        self._pause_pdb = self.load().KernelPdb()
         k.interrupts.on_interrupt = self._pause_here
         k.interrupts.interrupt_main()
         return {"status": "ok", "paused": True}
@@ -182,11 +188,19 @@ class Debugger:
         if not self.kernel.interrupts.armed or self.prompts:
             return  # the cell ended (or stopped in the debugger) before the signal landed
         mod = self.load()
-        target = mod.user_frame(frame)
+        target = mod.pause_target(frame)
+        fresh, self._pause_pdb = self._pause_pdb, None
         if target is None:
             return
-        p = mod.current_tracer() or mod.KernelPdb()
+        # already under the debugger (after c with breakpoints): that one stops, keeping its breakpoints
+        p = mod.current_tracer() or fresh or mod.KernelPdb()
         p.set_trace(target)
+        if target is not frame:
+            # interrupted inside the kernel (in print, input…): stop once control is back in the user's frame,
+            # not in whatever the kernel calls meanwhile. Untraced, or pdb would stop inside set_next itself.
+            sys.settrace(None)
+            p.set_next(target)
+            sys.settrace(p.trace_dispatch)
 
     # --- state the prompt and the kernel share -------------------------------------------------------------
     def cannot_prompt(self) -> str | None:
@@ -280,8 +294,8 @@ def _last_traceback() -> TracebackType | None:
     exc = getattr(sys, "last_exc", None)
     if isinstance(exc, BaseException) and exc.__traceback__ is not None:
         return exc.__traceback__
-    tb = getattr(sys, "last_traceback", None)
-    return tb if tb is not None else None
+    tb: TracebackType | None = getattr(sys, "last_traceback", None)
+    return tb
 
 
 def _one_line(exc: BaseException) -> str:

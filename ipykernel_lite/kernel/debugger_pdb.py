@@ -55,11 +55,30 @@ def is_machinery(frame: FrameType) -> bool:
     return name in _MACHINERY or name == "asyncio" or name.startswith("asyncio.")
 
 
-def user_frame(frame: FrameType | None) -> FrameType | None:
-    """The innermost frame of user code at or outside ``frame`` (a pause may land inside print or input)."""
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_PREFIXES):
+def pause_target(frame: FrameType | None) -> FrameType | None:
+    """Where a pause that interrupted ``frame`` stops: the innermost frame of the user's code, above any call
+    back into the kernel (``print``, ``input`` and the sockets they use are not the user's to step through)."""
+    chain: list[FrameType] = []
+    while frame is not None:
+        chain.append(frame)
         frame = frame.f_back
-    return frame
+    target: FrameType | None = None
+    for f in reversed(chain):
+        if f.f_code.co_filename.startswith(_PACKAGE_PREFIXES):
+            if target is not None:
+                break
+        elif target is not None or not is_machinery(f):
+            target = f
+    return target
+
+
+def has_user_frame(tb: TracebackType | None) -> bool:
+    """Whether the traceback passes through the user's code (a SyntaxError in a cell never reaches it)."""
+    while tb is not None:
+        if not is_machinery(tb.tb_frame):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def current_tracer() -> KernelPdb | None:
@@ -224,11 +243,7 @@ class KernelPdb(pdb.Pdb):
 
     def dispatch_return(self, frame: FrameType, arg: Any) -> Any:
         try:
-            if (
-                _called_by_kernel(frame)
-                and not self.quitting
-                and (self.stop_here(frame) or frame is self.returnframe)
-            ):
+            if _called_by_kernel(frame) and not self.quitting and (self.stop_here(frame) or frame is self.returnframe):
                 # the end of the cell's body is an artefact of compiling its last expression apart: no
                 # --Return-- stop there, stepping goes on into that expression (or the cell simply ends)
                 self._resume_in = frame.f_code.co_filename

@@ -70,6 +70,15 @@ class Executor:
         count = self.execution_count
         kernel = self.kernel
         kernel.parent = msg
+        kernel.interrupts.begin_request()
+        try:
+            return self._execute(msg, code, silent, store_history, count)
+        finally:
+            kernel.interrupts.end_request()
+
+    def _execute(self, msg: Message, code: str, silent: bool, store_history: bool, count: int) -> JSONDict:
+        c = msg.content
+        kernel = self.kernel
         if not silent:
             kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
         self._silent, self._count, self._payload = silent, count, []
@@ -106,7 +115,7 @@ class Executor:
         try:
             source = transforms.rewrite_magics(code)
             cell = self.compiler.compile(source, origin, echo_last=not silent)
-            policy.armed = True
+            policy.arm()
             try:
                 if cell.is_async:
                     self._run_async(cell)
@@ -122,6 +131,9 @@ class Executor:
         except BaseException as e:
             if type(e).__name__ == "BdbQuit":
                 return None  # the user typed q in the debugger: the cell simply ends
+            gui = sys.modules.get("ipykernel_lite.kernel.gui")
+            if gui is not None and gui.system_exit_is_quiet(e):
+                return None  # sys.exit(app.exec()) in a script run under %gui: the script simply ends
             if isinstance(e, SystemExit):
                 self._payload.append({"source": "ask_exit", "keepkernel": False})
             report = self._report(e)
@@ -141,16 +153,24 @@ class Executor:
     def _run_async(self, cell: Any) -> None:
         from .asyncio_runner import run_coroutine
 
-        if cell.body is not None:
-            result = eval(cell.body, self.ns)
-            if isinstance(result, types.CoroutineType):
-                run_coroutine(result)
-        if cell.last_expr is not None:
-            value = eval(cell.last_expr, self.ns)
+        ns = self.ns
+
+        async def whole_cell() -> Any:
+            # body and last expression both run inside the loop, so get_running_loop() works in either
+            if cell.body is not None:
+                result = eval(cell.body, ns)
+                if isinstance(result, types.CoroutineType):
+                    await result
+            if cell.last_expr is None:
+                return None
+            value = eval(cell.last_expr, ns)
             if isinstance(value, types.CoroutineType):
-                value = run_coroutine(value)
-            if value is not None:
-                self.displayhook(value)
+                value = await value
+            return value
+
+        value = run_coroutine(whole_cell(), self.kernel.interrupts)
+        if value is not None:
+            self.displayhook(value)
 
     def _report(self, exc: BaseException) -> tuple[str, str, list[str]]:
         from .tracebacks import format_exception

@@ -8,10 +8,8 @@ while the main thread waits in one (``kernel.loop.wait_for_message``).
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import magics
 from .eventloops.base import ZmqLoop, main_loop_returned, reset_main_loop_returned
@@ -26,8 +24,7 @@ if TYPE_CHECKING:
 JSONDict = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Toolkit:
+class Toolkit(NamedTuple):
     name: str
     #: top-level modules, any one of which makes the toolkit usable
     requires: tuple[str, ...]
@@ -76,6 +73,8 @@ def is_installed(name: str) -> bool:
 
 
 def _findable(module: str) -> bool:
+    import importlib.util
+
     try:
         return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):

@@ -13,25 +13,79 @@ from collections.abc import Callable
 from types import FrameType
 
 
+#: how often and how long an undelivered interrupt is re-sent (seconds, count): 2 s in all
+RESEND_INTERVAL = 0.05
+RESEND_LIMIT = 40
+
+
 class InterruptPolicy:
     def __init__(self) -> None:
         self.armed = False  # True while user code runs or waits for input
+        #: True for the whole execute request; an interrupt then that finds user code not yet running is kept
+        #: and raised as soon as it starts (a front end may interrupt right after seeing execute_input)
+        self.busy = False
+        self.pending = False
+        #: set while an async cell runs: cancel its task instead of raising inside the event loop's machinery
+        #: (a KeyboardInterrupt there can leave the loop's scheduled callbacks half-processed)
+        self.async_cancel: Callable[[], None] | None = None
         self.main_ident = threading.main_thread().ident
         #: called instead of raising when set (pause-into-debugger uses it); reset after one use
         self.on_interrupt: Callable[[FrameType | None], None] | None = None
+
+        self._delivered = threading.Event()
+
+    def main_is_current(self) -> bool:
+        return threading.get_ident() == self.main_ident
 
     def install(self) -> None:
         signal.signal(signal.SIGINT, self._handler)
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
+        self._delivered.set()
         hook, self.on_interrupt = self.on_interrupt, None
         if hook is not None:
             hook(frame)
             return
         if self.armed:
+            if self.async_cancel is not None:
+                self.async_cancel()
+                return
+            raise KeyboardInterrupt
+        if self.busy:
+            self.pending = True
+
+    def arm(self) -> None:
+        """User code starts: raise an interrupt that arrived while the request was being prepared."""
+        self.armed = True
+        if self.pending:
+            self.pending = False
             raise KeyboardInterrupt
 
+    def begin_request(self) -> None:
+        self.busy, self.pending = True, False
+
+    def end_request(self) -> None:
+        self.busy, self.pending = False, False
+
     def interrupt_main(self) -> None:
-        """From any thread: deliver SIGINT to the main thread."""
-        if self.main_ident is not None:
+        """From any thread: deliver SIGINT to the main thread, again until its handler has run.
+
+        A signal that lands between the interpreter's signal check and the start of a blocking call (a
+        ``time.sleep``) would otherwise wait for that call to end; re-sending it interrupts the call.
+        """
+        self._delivered.clear()
+        threading.Thread(target=self._deliver, name="ipykernel_lite-interrupt", daemon=True).start()
+
+    def _deliver(self) -> None:
+        for _ in range(RESEND_LIMIT):
+            self._send_once()
+            if self._delivered.wait(RESEND_INTERVAL):
+                return
+
+    def _send_once(self) -> None:
+        if hasattr(signal, "pthread_kill") and self.main_ident is not None:
             signal.pthread_kill(self.main_ident, signal.SIGINT)
+        else:  # Windows: no per-thread signals; the handler runs at the next bytecode
+            import _thread
+
+            _thread.interrupt_main(signal.SIGINT)

@@ -16,6 +16,7 @@ import zmq
 
 from ..protocol import Message, MessageFactory, SignatureError, WireCodec, WireError
 from ..protocol.errors import ContentError
+from ..protocol.wire import MalformedMessage
 from .eventloops.base import EventLoop, ZmqLoop
 from .interrupts import InterruptPolicy
 from .iopub import IOPub
@@ -98,13 +99,22 @@ class Kernel:
         self._tasks.append(task)
         self.wake()
 
+    def close_wake_sender(self) -> None:
+        with self._wake_send_lock:
+            if self._wake_send is not None:
+                self._wake_send.close(linger=0)
+                self._wake_send = None
+
     def wake(self) -> None:
         with self._wake_send_lock:
             if self._wake_send is None:
                 ctx = self._wake_recv.context
                 self._wake_send = ctx.socket(zmq.PAIR)
                 self._wake_send.connect(self._wake_recv.getsockopt_string(zmq.LAST_ENDPOINT))
-            self._wake_send.send(b"", zmq.NOBLOCK)
+            try:
+                self._wake_send.send(b"", zmq.NOBLOCK)
+            except zmq.ZMQError:
+                pass  # the main thread is awake already (queue full) or shutting down
 
     # --- the main loop ---------------------------------------------------------------------------------------
     def serve_forever(self) -> None:
@@ -147,7 +157,7 @@ class Kernel:
                 frames = self.shell_socket.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
-            msg = self.parse(frames)
+            msg = self.parse(frames, self.shell_socket)
             if msg is not None:
                 queued.append(msg)
         self.abort_queued = queued
@@ -164,14 +174,28 @@ class Kernel:
             self.iopub.publish("status", {"execution_state": "idle"}, msg)
 
     # --- dispatch --------------------------------------------------------------------------------------------
-    def parse(self, frames: list[bytes]) -> Message | None:
+    def parse(self, frames: list[bytes], socket: zmq.Socket | None = None) -> Message | None:
+        """The message, or None when it is unusable; a signed request that can be addressed on ``socket``
+        is answered with an error reply."""
         try:
             return self.codec.deserialize(frames)
         except SignatureError as e:
             log.warning("dropped a message: %s", e)
+        except MalformedMessage as e:
+            log.warning("rejected a malformed message: %s", e)
+            if socket is not None and e.request is not None and e.request.msg_type.endswith("_request"):
+                self._refuse(socket, e.request, str(e))
         except WireError as e:
             log.warning("rejected a malformed message: %s", e)
         return None
+
+    def _refuse(self, socket: zmq.Socket, request: Message, reason: str) -> None:
+        # busy/idle as for any request: a client waiting for the idle of its request must not hang
+        self.iopub.publish("status", {"execution_state": "busy"}, request)
+        try:
+            self.send_error_reply(socket, request, "MalformedMessage", reason)
+        finally:
+            self.iopub.publish("status", {"execution_state": "idle"}, request)
 
     def validate(self, msg: Message) -> None:
         """Check the content against the protocol models (pydantic is imported on first use only)."""
@@ -180,13 +204,18 @@ class Kernel:
         if self._validate is None:
             with self._validator_lock:
                 if self._validate is None:
-                    from ..protocol.models.registry import validate_content
+                    from ..protocol.models.registry import CONTENT_MODELS, validate_content
 
-                    self._validate = validate_content
+                    def checked(msg_type: str, content: JSONDict) -> None:
+                        # a handler for a type the models do not describe (debug_request) judges it itself
+                        if msg_type in CONTENT_MODELS:
+                            validate_content(msg_type, content)
+
+                    self._validate = checked
         self._validate(msg.msg_type, msg.content)
 
     def dispatch(self, socket: zmq.Socket, frames: list[bytes], handlers: dict[str, Handler]) -> None:
-        msg = self.parse(frames)
+        msg = self.parse(frames, socket)
         if msg is not None:
             self._dispatch_parsed(socket, msg, handlers)
 
@@ -204,7 +233,8 @@ class Kernel:
                 self.validate(msg)
             except ContentError as e:
                 log.warning("invalid %s: %s", msg_type, e)
-                self.send_error_reply(socket, msg, "ContentError", str(e))
+                if msg_type.endswith("_request"):  # comm messages and the like have no reply to carry it
+                    self.send_error_reply(socket, msg, "ContentError", str(e))
                 return
             try:
                 content = handler(msg)

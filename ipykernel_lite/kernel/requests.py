@@ -45,7 +45,8 @@ def kernel_info() -> JSONDict:
             },
         ],
         "debugger": False,
-        "supported_features": [],
+        # our extensions (docs/protocol.md): pause_request on control, gui_request on shell
+        "supported_features": ["pause", "gui"],
     }
 
 
@@ -122,14 +123,17 @@ class Requests:
         log.debug("no comm targets: ignored %s", msg.msg_type)
         return None
 
-    def shutdown_request(self, msg: Message) -> JSONDict:
+    def shutdown_request(self, msg: Message) -> None:
         restart = bool(msg.content.get("restart", False))
         k = self.kernel
+        # answered here, before the main thread starts closing sockets; shell requests run on the main thread
+        socket = k.shell_socket if k.interrupts.main_is_current() else k.control_socket
+        k.send_reply(socket, msg, "shutdown_reply", {"status": "ok", "restart": restart})
         if k.interrupts.armed:
             # user code is running: interrupt it so the main thread can wind down
             k.interrupts.interrupt_main()
         k.request_stop()
-        return {"status": "ok", "restart": restart}
+        return None
 
     def interrupt_request(self, msg: Message) -> JSONDict:
         self.kernel.interrupts.interrupt_main()

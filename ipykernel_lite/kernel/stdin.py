@@ -73,8 +73,9 @@ class StdinBridge:
         sock.send_multipart(k.codec.serialize(req))
         poller = zmq.Poller()
         poller.register(sock, zmq.POLLIN)
-        was_armed = k.interrupts.armed
+        was_armed, was_async = k.interrupts.armed, k.interrupts.async_cancel
         k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
+        k.interrupts.async_cancel = None  # even inside an async cell: the loop is blocked in this call
         try:
             while True:
                 # short slices keep GUI toolkits alive while we wait (signals still interrupt the poll)
@@ -98,7 +99,7 @@ class StdinBridge:
                     raise EOFError("EOF when reading a line")
                 return value
         finally:
-            k.interrupts.armed = was_armed
+            k.interrupts.armed, k.interrupts.async_cancel = was_armed, was_async
 
     def _discard_pending(self, sock: zmq.Socket) -> None:
         while True:

@@ -75,6 +75,8 @@ class ConnectionInfo:
         """The zmq endpoint of ``channel`` (for ipc: ``<ip>-<port>`` files, as jupyter_client names them)."""
         if self.transport == "ipc":
             return f"ipc://{self.ip}-{self.port(channel)}"
+        if self.transport == "inproc":  # an in-process kernel (ipykernel_lite.inprocess): same zmq context only
+            return f"inproc://{self.ip}-{self.port(channel)}"
         host = f"[{self.ip}]" if ":" in self.ip else self.ip
         return f"tcp://{host}:{self.port(channel)}"
 
@@ -92,7 +94,7 @@ class ConnectionInfo:
         return info
 
     def validate(self) -> None:
-        if self.transport not in ("tcp", "ipc"):
+        if self.transport not in ("tcp", "ipc", "inproc"):
             raise ProtocolError(f"connection file: transport must be 'tcp' or 'ipc', got {self.transport!r}")
         for ch in CHANNELS:
             p = getattr(self, f"{ch}_port")

@@ -62,22 +62,45 @@ class WireCodec:
     def deserialize_parts(self, identities: list[bytes], rest: list[bytes]) -> Message:
         if len(rest) < 5:
             raise WireError(f"expected signature + 4 JSON frames after <IDS|MSG>, got {len(rest)} frames")
+        sig, h, p, m, c = rest[:5]
+        # verified before anything else is looked at, the size included: an unsigned message earns no answer
+        self.signer.verify(sig, (h, p, m, c))
         size = sum(len(r) for r in rest)
         if size > self.max_message_size:
-            raise WireError(f"message of {size} bytes exceeds the limit of {self.max_message_size}")
-        sig, h, p, m, c = rest[:5]
-        self.signer.verify(sig, (h, p, m, c))
+            raise _malformed(f"message of {size} bytes exceeds the limit of {self.max_message_size}", identities, h)
         parts: list[dict[str, Any]] = []
         for name, raw in (("header", h), ("parent_header", p), ("metadata", m), ("content", c)):
             try:
                 value = loads(raw)
             except (ValueError, UnicodeDecodeError) as e:
-                raise WireError(f"{name} is not valid JSON: {e}") from None
+                raise _malformed(f"{name} is not valid JSON: {e}", identities, h) from None
             if not isinstance(value, dict):
-                raise WireError(f"{name} must be a JSON object, got {type(value).__name__}")
+                raise _malformed(f"{name} must be a JSON object, got {type(value).__name__}", identities, h)
             parts.append(value)
         header = parts[0]
         for field in _HEADER_FIELDS:
             if not isinstance(header.get(field), str):
                 raise WireError(f"header.{field} is missing or not a string")
         return Message(header, parts[3], parts[1], parts[2], rest[5:], identities, h)
+
+
+class MalformedMessage(WireError):
+    """A correctly signed message that cannot be used as it is.
+
+    ``request`` holds its routing identities and header when the header itself is sound, so the receiver can
+    still address an error reply to it; None when not even that is known.
+    """
+
+    def __init__(self, reason: str, request: Message | None) -> None:
+        super().__init__(reason)
+        self.request = request
+
+
+def _malformed(reason: str, identities: list[bytes], raw_header: bytes) -> MalformedMessage:
+    try:
+        header = loads(raw_header)
+    except (ValueError, UnicodeDecodeError):
+        return MalformedMessage(reason, None)
+    if not isinstance(header, dict) or not all(isinstance(header.get(f), str) for f in _HEADER_FIELDS):
+        return MalformedMessage(reason, None)
+    return MalformedMessage(reason, Message(header, None, None, None, None, identities, raw_header))

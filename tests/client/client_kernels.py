@@ -23,9 +23,7 @@ class KernelKind:
     deafen_shutdown: str
 
     def manager(self, tmp_path: Path, **kwargs: object) -> KernelManager:
-        env = {
-            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        }
+        env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         return KernelManager(self.argv, connection_dir=tmp_path, env=env, **kwargs)  # type: ignore[arg-type]
 
 

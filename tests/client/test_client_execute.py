@@ -194,3 +194,22 @@ def test_wrong_key_gets_no_answer(shared: Shared) -> None:
     info.key = "0" * 64
     with BlockingClient(info, liveness=km.is_alive) as bad, pytest.raises(TimeoutError):
         bad.kernel_info(timeout=0.5)
+
+
+def test_payload_of_a_help_request(shared: Shared) -> None:
+    _, _, kc = shared
+    r = kc.execute("len?")
+    assert r.ok, r.error
+    assert r.payload and r.payload[0]["source"] == "page"
+    assert "len" in r.payload[0]["data"]["text/plain"]
+
+
+def test_second_client_of_a_running_kernel(shared: Shared) -> None:
+    _, km, _ = shared
+    start = time.monotonic()
+    with BlockingClient.from_connection_file(km.connection_file) as other:
+        other.wait_for_ready(10)
+        # its stdin link came up before we looked: it must not wait for an event it already missed
+        assert time.monotonic() - start < 3
+        r = other.execute("print(input('? ') * 2)", stdin_hook=lambda m: "ab", timeout=10)
+        assert r.stdout.endswith("abab\n")

@@ -39,7 +39,7 @@ def test_interrupt_a_sleeping_cell(kind: KernelKind, tmp_path: Path, how: str) -
         # re-entrant on purpose for "client": the hook sends a control request while execute() waits
         hook = _on_sleeping(kc.interrupt if how == "client" else km.interrupt)
         start = time.monotonic()
-        r = kc.execute(SLEEPER, output_hook=hook, timeout=20)  # type: ignore[arg-type]
+        r = kc.execute(SLEEPER, output_hook=hook, timeout=20)  # type: ignore[arg-type,unused-ignore]
         assert time.monotonic() - start < 10
         assert r.status == "error"
         assert r.error is not None and r.error.ename == "KeyboardInterrupt"

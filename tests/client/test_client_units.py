@@ -112,9 +112,7 @@ def test_execute_result_views() -> None:
         reply_to(req, "display_data", {"data": {"text/plain": "d"}}),
         reply_to(req, "error", {"ename": "E", "evalue": "v", "traceback": ["t"]}),
     ]
-    rep = reply_to(
-        req, "execute_reply", {"status": "error", "execution_count": 4, "ename": "E", "evalue": "v"}
-    )
+    rep = reply_to(req, "execute_reply", {"status": "error", "execution_count": 4, "ename": "E", "evalue": "v"})
     r = ExecuteResult(req.msg_id, rep, outs)
     assert (r.stdout, r.stderr, r.execution_count, r.result) == ("ab", "e", 4, None)
     assert r.displays == [{"data": {"text/plain": "d"}}]

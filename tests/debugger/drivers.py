@@ -80,9 +80,7 @@ class Run:
         return self.reply.get("ename") if self.status == "error" else None
 
     def stream(self, name: str) -> str:
-        return "".join(
-            o.content["text"] for o in self.outputs if o.msg_type == "stream" and o.content["name"] == name
-        )
+        return "".join(o.content["text"] for o in self.outputs if o.msg_type == "stream" and o.content["name"] == name)
 
     @property
     def stdout(self) -> str:
@@ -252,9 +250,7 @@ class JupyterDriver(Driver):
         self._early: dict[str, list[JSONDict]] = {}
 
     def start(self, code: str, *, metadata: JSONDict | None = None, allow_stdin: bool = True) -> str:
-        msg = self.kc.session.msg(
-            "execute_request", execute_content(code, allow_stdin), metadata=metadata or {}
-        )
+        msg = self.kc.session.msg("execute_request", execute_content(code, allow_stdin), metadata=metadata or {})
         self.kc.shell_channel.send(msg)
         return str(msg["header"]["msg_id"])
 

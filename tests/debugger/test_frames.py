@@ -55,9 +55,7 @@ def test_post_mortem_frames_of_editor_code(driver: Driver, tmp_path: Path) -> No
 
 
 def test_frames_of_plain_cells_are_named_like_their_tracebacks(driver: Driver) -> None:
-    run = driver.run(
-        "def boom():\n    raise ValueError('x')\nboom()", metadata={"post_mortem": True}, answers=["q"]
-    )
+    run = driver.run("def boom():\n    raise ValueError('x')\nboom()", metadata={"post_mortem": True}, answers=["q"])
     assert run.ename == "ValueError", run
     file, line, function = run.requests[0].where
     assert (line, function) == (2, "boom")
@@ -71,3 +69,15 @@ def test_metadata_only_while_pdb_waits(driver: Driver) -> None:
     assert run.prompts == ["(Pdb) ", "plain: "]
     assert run.requests[0].debug is not None
     assert "debug" not in run.requests[1].metadata, "after c, user input() is not a debugger prompt"
+
+
+def test_top_level_await_cells_hide_the_event_loop(driver: Driver) -> None:
+    code = "async def g():\n    v = 1\n    breakpoint()\n    v += 1\n    return v\nr = await g()\nprint('r', r)"
+    run = driver.run(code, to_next_line(["n", "c"]))
+    assert run.status == "ok", run
+    requests = past_breakpoint(run.requests)
+    assert [r.where[1:] for r in requests] == [(4, "g"), (5, "g")]
+    state = requests[0].debug
+    assert state is not None
+    assert [(f["line"], f["function"]) for f in state["stack"]] == [(6, "<module>"), (4, "g")]
+    assert run.stdout.endswith("r 2\n")

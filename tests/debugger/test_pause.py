@@ -79,3 +79,17 @@ def test_pause_then_interrupt_at_the_prompt(driver: Driver) -> None:
     run = driver.finish(msg_id)
     assert run.ename == "KeyboardInterrupt", run
     assert "finished" not in run.stdout
+
+
+def test_pause_while_the_cell_waits_for_input(driver: Driver) -> None:
+    msg_id = driver.start("x = input('value? ')\ny = x * 2\nprint(y)")
+    req = driver.next_input()
+    assert req.prompt == "value? "
+    assert driver.control("pause_request")["paused"] is True
+    driver.reply("ab", req)
+    req = driver.next_input()
+    assert req.prompt == "(Pdb) ", "the debugger stops in the cell once input() returns"
+    assert req.where[1:] == (2, "<module>")
+    driver.reply("c", req)
+    run = driver.finish(msg_id)
+    assert run.status == "ok" and run.stdout.endswith("abab\n"), run

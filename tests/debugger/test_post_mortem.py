@@ -88,3 +88,9 @@ def test_interrupt_in_post_mortem_leaves_the_debugger(driver: Driver) -> None:
     run = driver.finish(msg_id)
     assert run.ename == "ZeroDivisionError", run
     assert "--KeyboardInterrupt--" in run.stdout
+
+
+def test_no_post_mortem_for_a_syntax_error(driver: Driver) -> None:
+    run = driver.run("x = (1 +", metadata={"post_mortem": True})
+    assert run.ename == "SyntaxError" and run.requests == [], run
+    assert "post-mortem skipped" in run.stderr

@@ -61,9 +61,7 @@ def test_execute_interactive_of_jupyter_client_drives_pdb(jupyter: JupyterDriver
             out.append(msg["content"]["text"])
 
     code = "total = 0\nbreakpoint()\ntotal += 40\ntotal += 2\nprint('total', total)"
-    reply = kc.execute_interactive(
-        code, allow_stdin=True, stdin_hook=stdin_hook, output_hook=output_hook, timeout=20
-    )
+    reply = kc.execute_interactive(code, allow_stdin=True, stdin_hook=stdin_hook, output_hook=output_hook, timeout=20)
     assert reply["content"]["status"] == "ok"
     lines = [d["frame"]["line"] for _, d in prompts]
     assert [p for p, _ in prompts] == ["(Pdb) "] * len(lines)

@@ -144,13 +144,14 @@ def test_top_level_await_and_interrupt(kernel: tuple[KernelManager, BlockingClie
     seen: list[str] = []
 
     def on_output(msg: object) -> None:
-        # interrupt once the cell is running (its execute_input was published)
-        if getattr(msg, "msg_type", "") == "execute_input" and not seen:
+        # interrupt once the awaited coroutine is sleeping (it says so on stdout)
+        if getattr(msg, "msg_type", "") == "stream" and not seen:
             seen.append("running")
             km.interrupt()
 
     res = kc.execute(
-        "import asyncio\ntask_state = []\nasync def slow():\n    try:\n        await asyncio.sleep(30)\n"
+        "import asyncio\ntask_state = []\nasync def slow():\n    try:\n        print('sleeping', flush=True)\n"
+        "        await asyncio.sleep(30)\n"
         "    except asyncio.CancelledError:\n        task_state.append('cancelled')\n        raise\n"
         "await slow()\n",
         output_hook=on_output,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import GuiKernel, stream_text, wait_printed
+from gui_kernels import GuiKernel, active_gui, stream_text, wait_printed
 
 TASK = """
 import asyncio
@@ -52,3 +52,43 @@ def test_gui_none_puts_asyncio_run_back(kernel: GuiKernel) -> None:
     _, outputs = kernel.execute("import asyncio\nasync def f():\n    return asyncio.get_running_loop()\n"
                                 "loop = asyncio.run(f())\nprint(loop.is_closed())")
     assert stream_text(outputs) == "True\n"  # the standard asyncio.run closes its own loop
+
+
+def test_interrupts_with_asyncio_active(kernel: GuiKernel) -> None:
+    kernel.execute("%gui asyncio")
+    kernel.execute(TASK)
+    for _ in range(2):  # while idle in the loop: nothing to interrupt, nothing breaks
+        assert kernel.interrupt()["content"]["status"] == "ok"
+    start = len(kernel.iopub)
+    msg_id = kernel.send_execute("print('started', flush=True)\nawait asyncio.sleep(60)")
+    wait_printed(kernel, "started", 1, timeout=10, start=start)
+    kernel.interrupt()
+    reply, _ = kernel.finish(msg_id, timeout=10)
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    # the interrupted cell's coroutine was cancelled; the task from the earlier cell was not
+    wait_printed(kernel, "tick", 3, timeout=10, start=len(kernel.iopub))
+    assert kernel.value("task.done()") == "False"
+
+
+def test_loop_runs_while_waiting_for_input(kernel: GuiKernel) -> None:
+    kernel.execute("%gui asyncio")
+    kernel.execute(TASK)
+    msg_id = kernel.send_execute("answer = input('? ')", allow_stdin=True)
+    assert kernel.client.get_stdin_msg(timeout=10)["msg_type"] == "input_request"
+    wait_printed(kernel, "tick", 3, timeout=10, start=len(kernel.iopub))
+    kernel.client.input("yes")
+    reply, _ = kernel.finish(msg_id)
+    assert reply["content"]["status"] == "ok"
+
+
+def test_a_broken_loop_falls_back_to_socket_waiting(kernel: GuiKernel) -> None:
+    kernel.execute("%gui asyncio")
+    kernel.execute("import asyncio\nasyncio.get_event_loop().close()")
+    # the next idle wait fails inside the toolkit; the kernel switches it off and keeps serving
+    assert kernel.value("6 * 7") == "42"
+    assert active_gui(kernel) is None
+    assert "event loop failed and was switched off" in "".join(
+        m["content"]["text"] for m in kernel.iopub if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+    assert kernel.value("asyncio.run.__module__") == "'asyncio.runners'"  # its patch was taken back
+    assert kernel.request("gui_request", {"gui": "asyncio"})["content"]["gui"] == "asyncio"
+    assert kernel.value("await asyncio.sleep(0, 'again')") == "'again'"

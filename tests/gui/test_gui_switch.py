@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GuiKernel, active_gui, stream_text
+from gui_kernels import GuiKernel, active_gui, stream_text
 
 from ipykernel_lite.kernel import gui
 from ipykernel_lite.kernel.mpl import backends
@@ -80,3 +80,19 @@ def test_gui_magic_unknown_name_is_a_usage_error(kernel: GuiKernel) -> None:
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "UsageError"
     assert "unknown GUI toolkit 'cocoa'" in reply["content"]["evalue"]
+
+
+def test_system_exit_after_an_early_main_loop_is_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    from ipykernel_lite.kernel.eventloops import base
+
+    base.reset_main_loop_returned()
+    assert not gui.system_exit_is_quiet(SystemExit(0))
+    base.main_loop_returned_early("test-key", "test note")
+    base.main_loop_returned_early("test-key", "test note")
+    assert capsys.readouterr().err == "ipykernel_lite: test note\n"  # once per kernel
+    assert gui.system_exit_is_quiet(SystemExit(0))
+    assert gui.system_exit_is_quiet(SystemExit(None))
+    assert not gui.system_exit_is_quiet(SystemExit(1))  # a script reporting failure still fails
+    assert not gui.system_exit_is_quiet(ValueError())
+    base.reset_main_loop_returned()  # what the kernel does after every cell
+    assert not gui.system_exit_is_quiet(SystemExit(0))

@@ -6,7 +6,7 @@ import base64
 import io
 
 import pytest
-from conftest import GuiKernel, Msg, stream_text
+from gui_kernels import GuiKernel, Msg, stream_text
 
 pytest.importorskip("matplotlib")
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import GuiKernel, stream_text, wait_printed
+from gui_kernels import GuiKernel, stream_text, wait_printed
 
 pytest.importorskip("pyglet")
 

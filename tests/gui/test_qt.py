@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import inspect
-
 import pytest
-from conftest import GuiKernel, count_stream, stream_text, wait_printed
+from gui_kernels import GuiKernel, count_stream, stream_text, wait_printed
 
 pytest.importorskip("PySide6")
 
@@ -59,10 +57,6 @@ def test_quit_and_exit_in_a_script_do_not_stop_the_loop(kernel: GuiKernel) -> No
 
 
 def test_sys_exit_after_exec_ends_the_cell_quietly(kernel: GuiKernel) -> None:
-    from ipykernel_lite.kernel import execution
-
-    if "system_exit_is_quiet" not in inspect.getsource(execution):
-        pytest.skip("execution.py does not consult gui.system_exit_is_quiet yet (wired by the lead)")
     kernel.execute("%gui qt")
     reply, outputs = kernel.execute(
         "import sys\nfrom PySide6.QtWidgets import QApplication\napp = QApplication(sys.argv)\n"
@@ -115,5 +109,12 @@ def test_gui_none_stops_qt_events(kernel: GuiKernel) -> None:
     before = count_stream(kernel, "tick")
     kernel.pump_iopub(0.3)
     assert count_stream(kernel, "tick") == before
-    _, outputs = kernel.execute("%gui qt")
+    kernel.execute("%gui qt")
     wait_printed(kernel, "tick", 2, timeout=10, start=len(kernel.iopub))
+
+
+def test_shutdown_with_qt_active_exits(kernel: GuiKernel) -> None:
+    kernel.execute(TICKER + "\nfrom PySide6.QtWidgets import QLabel\nlabel = QLabel('x'); label.show()")
+    # the stop request must wake the main thread out of Qt's loop so that the process ends
+    kernel.client.shutdown()
+    assert kernel.proc.wait(timeout=10) == 0

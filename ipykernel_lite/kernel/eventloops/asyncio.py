@@ -56,14 +56,14 @@ class AsyncioLoop(ToolkitLoop):
         loop.run_forever()
 
     def teardown(self) -> None:
-        if self.loop is not None:
-            for fd in self._fds:
-                self.loop.remove_reader(fd)
-        self._fds = []
         if self._original_run is not None:
             asyncio.run = self._original_run
             self._original_run = None
-        self.loop = None
+        loop, self.loop = self.loop, None
+        if loop is not None and not loop.is_closed():  # a user may have closed it
+            for fd in self._fds:
+                loop.remove_reader(fd)
+        self._fds = []
 
 
 def _integrated_run(main: Coroutine[Any, Any, Any], *, debug: bool | None = None, **kwargs: Any) -> Any:

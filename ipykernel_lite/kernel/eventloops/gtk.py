@@ -55,11 +55,11 @@ class GtkLoop(ToolkitLoop):
             context.iteration(False)
 
     def teardown(self) -> None:
-        for source in self._sources:
-            self._GLib.source_remove(source)
-        self._sources = []
         self._patches.restore()
         self._context = None
+        sources, self._sources = self._sources, []
+        for source in sources:
+            self._GLib.source_remove(source)
 
     def _patch(self, Gtk: Any) -> None:
         if not hasattr(Gtk, "main"):  # GTK 4

@@ -65,11 +65,13 @@ class TkLoop(ToolkitLoop):
                 break
 
     def teardown(self) -> None:
-        for fd in self._fds:
-            self._tk.deletefilehandler(fd)
-        self._fds = []
         self._patches.restore()
-        self._tk = None
+        tk, self._tk = self._tk, None
+        fds, self._fds = self._fds, []
+        for fd in fds:
+            tk.deletefilehandler(fd)
+        if self._slices is not None:
+            self._slices.disable()
 
     def _patch(self, tkinter: Any) -> None:
         misc_mainloop = tkinter.Misc.mainloop

@@ -1,0 +1,172 @@
+"""Editor actions a host editor binds to keys: run selection, run cell, run file, debug cell.
+
+The ``*_request`` functions are pure: buffer text in, code plus ``origin`` metadata out (the kernel then
+reports tracebacks, pdb frames and SyntaxErrors at the buffer's own path and lines). ``EditorActions`` reads
+the text and cursor of any ``QPlainTextEdit``/``QTextEdit`` and runs the request in a shell.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from ipykernel_lite.cells import cell_at, cells_below, prepare_selection
+
+if TYPE_CHECKING:
+    from .shell import ShellWidget
+
+Editor = QPlainTextEdit | QTextEdit
+
+#: default keys; a host passes its own to ``create_actions``
+DEFAULT_SHORTCUTS = {
+    "run_selection": "F9",
+    "run_cell": "Ctrl+Return",
+    "run_cell_advance": "Shift+Return",
+    "run_file": "F5",
+    "debug_cell": "Ctrl+Shift+Return",
+}
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What to send: the code, its ``origin`` metadata, whether to debug post-mortem, and a label for the shell.
+    ``next_line`` is where "run and advance" puts the cursor."""
+
+    code: str
+    origin: dict[str, Any] = field(default_factory=dict)
+    post_mortem: bool = False
+    label: str = ""
+    next_line: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.code.strip()
+
+
+def _name(path: str) -> str:
+    return os.path.basename(path) or path
+
+
+def selection_request(text: str, start_line: int, end_line: int, path: str) -> RunRequest:
+    """Lines ``start_line``..``end_line`` (1-based, inclusive), dedented; tracebacks name those lines."""
+    code, first = prepare_selection(text, start_line, end_line)
+    lines = f"line {start_line}" if start_line == end_line else f"lines {start_line}-{end_line}"
+    return RunRequest(
+        code, {"path": path, "line": first, "cell": None}, label=f"[run {lines} of {_name(path)}]",
+        next_line=end_line + 1,
+    )  # fmt: skip
+
+
+def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> RunRequest:
+    """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails. A markdown
+    cell gives empty code."""
+    cell = cell_at(text, line)
+    code = cell.code if cell.kind == "code" else ""
+    below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
+    title = cell.title or "(top of file)"
+    verb = "debug" if debug else "run"
+    return RunRequest(
+        code,
+        {"path": path, "line": cell.code_start_line, "cell": cell.title or None},
+        post_mortem=debug,
+        label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
+        next_line=below[0].start_line if below else None,
+    )
+
+
+def file_request(text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True) -> RunRequest:
+    """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
+    file's folder (``cwd``). Unsaved changes are what runs."""
+    origin: dict[str, Any] = {"path": path, "line": 1, "cell": None, "as_main": True, "cwd": cwd}
+    if argv is not None:
+        origin["argv"] = list(argv)
+    return RunRequest(text, origin, label=f"[run file {_name(path)}]")
+
+
+def cursor_lines(editor: Editor) -> tuple[int, int, int]:
+    """(cursor line, selection's first line, selection's last line), 1-based. A selection ending at the start
+    of a line does not include that line."""
+    c = editor.textCursor()
+    doc = editor.document()
+    line = c.blockNumber() + 1
+    if not c.hasSelection():
+        return line, line, line
+    first = doc.findBlock(c.selectionStart()).blockNumber() + 1
+    end_block = doc.findBlock(c.selectionEnd())
+    last = end_block.blockNumber() + 1
+    if c.selectionEnd() == end_block.position() and last > first:
+        last -= 1
+    return line, first, last
+
+
+class EditorActions(QObject):
+    """Runs code from an editor widget in ``shell``. ``path`` names the buffer (any stable name for an
+    unsaved one, e.g. ``untitled-1``); each method returns the execute msg_id, or None when nothing ran."""
+
+    def __init__(self, shell: ShellWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else shell)
+        self.shell = shell
+
+    def run_selection(self, editor: Editor, path: str) -> str | None:
+        """The selected lines, or the cursor's line without a selection."""
+        _, first, last = cursor_lines(editor)
+        return self._run(selection_request(editor.toPlainText(), first, last, path))
+
+    def run_cell(self, editor: Editor, path: str, *, advance: bool = False) -> str | None:
+        line, _, _ = cursor_lines(editor)
+        request = cell_request(editor.toPlainText(), line, path)
+        if advance and request.next_line is not None:
+            _goto(editor, request.next_line)
+        return self._run(request)
+
+    def debug_cell(self, editor: Editor, path: str) -> str | None:
+        line, _, _ = cursor_lines(editor)
+        return self._run(cell_request(editor.toPlainText(), line, path, debug=True))
+
+    def run_file(self, editor: Editor, path: str, argv: list[str] | None = None) -> str | None:
+        return self._run(file_request(editor.toPlainText(), path, argv))
+
+    def _run(self, request: RunRequest) -> str | None:
+        if request.empty:
+            return None
+        return self.shell.run(
+            request.code, origin=request.origin, post_mortem=request.post_mortem, label=request.label
+        )
+
+    def create_actions(
+        self,
+        editor: Editor,
+        path: Callable[[], str],
+        parent: QObject | None = None,
+        shortcuts: dict[str, str] | None = None,
+    ) -> dict[str, QAction]:
+        """QActions (with shortcuts) for a menu or toolbar, acting on ``editor``; ``path()`` names its buffer
+        at the time the action fires."""
+        keys = {**DEFAULT_SHORTCUTS, **(shortcuts or {})}
+        handlers: dict[str, tuple[str, Callable[[], object]]] = {
+            "run_selection": ("Run selection", lambda: self.run_selection(editor, path())),
+            "run_cell": ("Run cell", lambda: self.run_cell(editor, path())),
+            "run_cell_advance": ("Run cell and advance", lambda: self.run_cell(editor, path(), advance=True)),
+            "run_file": ("Run file", lambda: self.run_file(editor, path())),
+            "debug_cell": ("Debug cell (post-mortem)", lambda: self.debug_cell(editor, path())),
+        }
+        actions: dict[str, QAction] = {}
+        for name, (text, handler) in handlers.items():
+            action = QAction(text, parent if parent is not None else editor)
+            if keys.get(name):
+                action.setShortcut(QKeySequence(keys[name]))
+            action.triggered.connect(handler)
+            actions[name] = action
+        return actions
+
+
+def _goto(editor: Editor, line: int) -> None:
+    block = editor.document().findBlockByNumber(max(0, line - 1))
+    c = QTextCursor(block)
+    editor.setTextCursor(c)

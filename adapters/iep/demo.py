@@ -1,0 +1,152 @@
+"""``python -m adapters.iep.demo FILE.py``: a minimal IEP-style editor beside a shell, built only from the
+public API of ``adapters.iep``.
+
+Keys: Ctrl+Return run cell, Shift+Return run cell and advance, F9 run selection (or line), F5 run file,
+Ctrl+Shift+Return debug cell; in the shell Ctrl+I interrupt, Ctrl+Shift+I pause into the debugger, Ctrl+K
+restart. ``--screenshot OUT.png`` runs the ``--run``/``--debug`` steps, saves a picture of the window, quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+
+from adapters.iep import CellEditor, EditorActions, ShellPanel
+
+#: how long a --screenshot run may take before it gives up
+SCREENSHOT_DEADLINE_MS = 60_000
+
+
+class DemoWindow(QMainWindow):
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = os.path.abspath(path)
+        self.editor = CellEditor(path=self.path)
+        if os.path.exists(self.path):
+            self.editor.setPlainText(Path(self.path).read_text(encoding="utf-8"))
+        self.panel = ShellPanel(parent=self)
+        self.run = EditorActions(self.panel.shell, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.panel)
+        splitter.setSizes([560, 640])
+        self.setCentralWidget(splitter)
+        self.setWindowTitle(f"{os.path.basename(self.path)} — ipykernel_lite IEP demo")
+        self.resize(1200, 720)
+        self._menus()
+        self.panel.locationActivated.connect(self.show_location)
+        self.panel.debugLocationChanged.connect(self._debug_location)
+        self.panel.client.stateChanged.connect(lambda s: self.statusBar().showMessage(f"kernel {s}"))
+        self.panel.start()
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        save = QAction("Save", self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save)
+        file_menu.addAction(save)
+        run_menu = self.menuBar().addMenu("&Run")
+        for action in self.run.create_actions(self.editor, lambda: self.path, self).values():
+            run_menu.addAction(action)
+            self.addAction(action)
+        kernel_menu = self.menuBar().addMenu("&Kernel")
+        for action in self.panel.actions.values():
+            kernel_menu.addAction(action)
+
+    def save(self) -> None:
+        Path(self.path).write_text(self.editor.toPlainText(), encoding="utf-8")
+        self.statusBar().showMessage(f"saved {self.path}", 3000)
+
+    def show_location(self, path: str, line: int) -> None:
+        """A traceback or pdb location was clicked: go there if it is our buffer."""
+        if os.path.abspath(path) == self.path:
+            self.editor.goto_line(line)
+        else:
+            self.statusBar().showMessage(f"{path}:{line} (not open in this demo)", 5000)
+
+    def _debug_location(self, path: str, line: int) -> None:
+        ours = bool(path) and os.path.abspath(path) == self.path
+        self.editor.set_debug_line(line if ours else None)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.panel.close_kernel()
+        super().closeEvent(event)
+
+
+class ScreenshotScript:
+    """Runs cells one after another (each when the previous one's reply is in), then saves the window."""
+
+    def __init__(self, window: DemoWindow, steps: list[tuple[str, int]], out: str, done: Callable[[int], None]):
+        self.window = window
+        self.steps = list(steps)
+        self.out = out
+        self.done = done
+        self._waiting: str | None = None
+        client = window.panel.client
+        client.ready.connect(self._next)
+        client.executeReplied.connect(self._on_reply)
+        window.panel.shell.modeChanged.connect(self._on_mode)
+        QTimer.singleShot(SCREENSHOT_DEADLINE_MS, lambda: self._finish(1))
+
+    def _next(self, *_: object) -> None:
+        if not self.steps:
+            # let the last output and the debugger bar lay out before the picture is taken
+            QTimer.singleShot(300, lambda: self._finish(0))
+            return
+        kind, line = self.steps.pop(0)
+        self.window.editor.goto_line(line)
+        if kind == "debug":
+            self._waiting = "debug"
+            self.window.run.debug_cell(self.window.editor, self.window.path)
+        else:
+            self._waiting = self.window.run.run_cell(self.window.editor, self.window.path) or ""
+
+    def _on_reply(self, msg_id: str, _content: object) -> None:
+        if msg_id == self._waiting:
+            self._waiting = None
+            self._next()
+
+    def _on_mode(self, mode: str) -> None:
+        if mode == "debug" and self._waiting == "debug":
+            self._waiting = None
+            self._next()
+
+    def _finish(self, code: int) -> None:
+        if code == 0:
+            self.window.grab().save(self.out)
+            print(f"saved {self.out}")
+        else:
+            print("screenshot: the steps did not finish in time", file=sys.stderr)
+        self.window.close()
+        self.done(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m adapters.iep.demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", help="the Python file to edit (created on save if missing)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="run the steps, save a picture, quit")
+    parser.add_argument("--run", type=int, action="append", default=[], metavar="LINE", help="run the cell at LINE")
+    parser.add_argument("--debug", type=int, metavar="LINE", help="last step: debug the cell at LINE")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = DemoWindow(args.file)
+    window.show()
+    status = [0]
+    if args.screenshot:
+        steps = [("run", line) for line in args.run] + ([("debug", args.debug)] if args.debug else [])
+        window._script = ScreenshotScript(  # type: ignore[attr-defined]
+            window, steps, args.screenshot, lambda code: (status.__setitem__(0, code), app.quit())
+        )
+    app.exec()
+    return status[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

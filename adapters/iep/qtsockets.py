@@ -1,0 +1,199 @@
+"""zmq sockets and a process, watched from the Qt event loop with QSocketNotifier: no threads, no polling.
+
+A zmq socket's ``FD`` is edge-triggered and only says "look at ``EVENTS``": every wake-up must read until
+``EVENTS`` has no ``POLLIN`` left, and a send can swallow the edge of a message that arrived meanwhile, so
+every send is followed by a look (on the next turn of the loop, not inside the caller's send).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+
+import zmq
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from ipykernel_lite.client.channels import open_channels
+from ipykernel_lite.protocol import ConnectionInfo, Message, ProtocolError, Signer, WireCodec
+
+log = logging.getLogger("adapters.iep")
+
+#: how often the fallback without pidfd (macOS, Windows, old Linux) asks whether the kernel still runs
+PROCESS_POLL_MS = 200
+
+
+class NotifiedSocket(QObject):
+    """One zmq socket; ``on_frames`` gets each multipart message as it arrives, in the Qt thread."""
+
+    def __init__(
+        self, sock: zmq.Socket[bytes], on_frames: Callable[[list[bytes]], None], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.sock = sock
+        self._on_frames = on_frames
+        self._look_scheduled = False
+        self._notifier = QSocketNotifier(sock.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self.drain)
+        # messages queued before the notifier existed raised no edge we could see
+        self._schedule_look()
+
+    def drain(self) -> None:
+        """Read and deliver everything the socket holds. Safe to re-enter from a slot's nested event loop."""
+        sock = self.sock
+        if sock.closed:
+            return
+        while True:
+            try:
+                if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                    return
+                frames = sock.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            except zmq.ZMQError as e:
+                log.warning("reading a kernel socket failed: %s", e)
+                return
+            self._on_frames(frames)
+            if sock.closed:  # a slot closed the client
+                return
+
+    def send(self, frames: list[bytes]) -> None:
+        self.sock.send_multipart(frames)
+        self._schedule_look()
+
+    def _schedule_look(self) -> None:
+        if not self._look_scheduled:
+            self._look_scheduled = True
+            QTimer.singleShot(0, self._look)
+
+    def _look(self) -> None:
+        self._look_scheduled = False
+        self.drain()
+
+    def close(self) -> None:
+        self._notifier.setEnabled(False)
+        if not self.sock.closed:
+            self.sock.close(linger=0)
+
+
+class ProcessWatch(QObject):
+    """Emits ``exited`` once when the process ``pid`` ends: a pidfd watched like a socket where the OS has
+    them, else a timer asking ``alive`` (the manager's ``is_alive``)."""
+
+    exited = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fd: int | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._timer: QTimer | None = None
+        self._alive: Callable[[], bool] = lambda: False
+
+    def watch(self, pid: int, alive: Callable[[], bool]) -> None:
+        self.stop()
+        self._alive = alive
+        pidfd_open = getattr(os, "pidfd_open", None)
+        if pidfd_open is not None:
+            try:
+                self._fd = pidfd_open(pid)
+            except ProcessLookupError:
+                QTimer.singleShot(0, self.exited.emit)
+                return
+            except OSError:  # kernels without pidfd support (before Linux 5.3)
+                self._fd = None
+        if self._fd is not None:
+            self._notifier = QSocketNotifier(self._fd, QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._fired)
+        else:
+            self._timer = QTimer(self)
+            self._timer.setInterval(PROCESS_POLL_MS)
+            self._timer.timeout.connect(self._poll)
+            self._timer.start()
+
+    def _fired(self) -> None:
+        self.stop()
+        self.exited.emit()
+
+    def _poll(self) -> None:
+        if not self._alive():
+            self._fired()
+
+    def stop(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+
+
+class KernelChannels(QObject):
+    """The shell, control, stdin and IOPub sockets of one kernel connection, framed and signed by the
+    protocol core's WireCodec. ``on_message(channel, Message)`` gets every valid message; ``linkChanged``
+    fires when the stdin link's state may have changed (see ``stdin_linked``)."""
+
+    linkChanged = Signal()
+
+    def __init__(
+        self,
+        info: ConnectionInfo,
+        identity: bytes,
+        on_message: Callable[[str, Message], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.codec = WireCodec(Signer(info.key, info.signature_scheme))
+        self._on_message = on_message
+        raw, self._link = open_channels(zmq.Context.instance(), info, identity)
+        # liveness comes from the process itself: the heartbeat socket is not needed
+        raw.pop("hb").close(linger=0)
+        self._socks = {ch: NotifiedSocket(sock, self._receiver(ch), self) for ch, sock in raw.items()}
+        # LinkWatch reads its monitor socket itself: we only need waking when that socket has events
+        self._link_wake = QSocketNotifier(self._link.monitor.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
+        self._link_wake.activated.connect(self._on_link_event)
+        QTimer.singleShot(0, self._on_link_event)
+        self.closed = False
+
+    def send(self, channel: str, msg: Message) -> None:
+        try:
+            self._socks[channel].send(self.codec.serialize(msg))
+        except zmq.ZMQError as e:
+            log.warning("sending %s on %s failed: %s", msg.msg_type, channel, e)
+
+    def drain(self, channel: str) -> None:
+        if not self.closed:
+            self._socks[channel].drain()
+
+    def _on_link_event(self) -> None:
+        if not self.closed:
+            self.linkChanged.emit()
+
+    def stdin_linked(self) -> bool:
+        """Whether the stdin socket completed its handshake with the kernel (reads the pending link events)."""
+        return not self.closed and self._link.update()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._link_wake.setEnabled(False)
+        self._link.close()
+        for s in self._socks.values():
+            s.close()
+
+    def _receiver(self, channel: str) -> Callable[[list[bytes]], None]:
+        def receive(frames: list[bytes]) -> None:
+            try:
+                msg = self.codec.deserialize(frames)
+            except ProtocolError as e:
+                # a forged or garbled message must not stop the client
+                log.warning("dropping a bad message on %s: %s", channel, e)
+                return
+            self._on_message(channel, msg)
+
+        return receive

@@ -1,0 +1,26 @@
+"""The zmq context an in-process kernel and its clients share: ``inproc://`` endpoints exist within one context.
+
+BlockingClient opens its sockets in ``zmq.Context.instance()``, AsyncClient in ``zmq.asyncio.Context.instance()``;
+pyzmq keeps one singleton per class, two separate libzmq contexts. The kernel binds in the first, and the asyncio
+singleton is made a shadow of it (same libzmq context, not owned), so both clients reach the kernel unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+
+import zmq
+
+
+def shared_context() -> zmq.Context:
+    ctx = zmq.Context.instance()
+    import zmq.asyncio as zmq_asyncio
+
+    current = zmq_asyncio.Context._instance
+    if current is None or current.closed or current.underlying != ctx.underlying:
+        # pyzmq has no public setter for the singleton; sockets already open in a previous asyncio singleton
+        # keep working (their context stays alive with them), only later instance() calls get the shared one
+        with zmq_asyncio.Context._instance_lock:
+            zmq_asyncio.Context._instance = zmq_asyncio.Context.shadow(ctx.underlying)
+            zmq_asyncio.Context._instance_pid = os.getpid()
+    return ctx

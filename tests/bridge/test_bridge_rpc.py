@@ -1,0 +1,116 @@
+"""JSON-RPC conformance of the bridge process: errors, batches, notifications, cancellation, and ending."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from ipykernel_lite.bridge.schema import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    KERNEL_ERROR,
+    METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    REQUEST_CANCELLED,
+    UNKNOWN_KERNEL,
+)
+
+from .driver import BridgeProcess, RpcError
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_malformed_messages_get_the_standard_errors(bridge: BridgeProcess) -> None:
+    bridge.write_raw(b"Content-Length: 9\r\n\r\n{not json")
+    r = bridge.wait_for(lambda: [m for m in bridge.messages if "error" in m], what="the parse error")[0]
+    assert r["id"] is None and r["error"]["code"] == PARSE_ERROR
+
+    bridge.write({"id": 7, "method": "start"})  # no "jsonrpc": "2.0"
+    assert bridge.response(7)["error"]["code"] == INVALID_REQUEST
+
+    with pytest.raises(RpcError) as e:
+        bridge.call("no_such_method", {})
+    assert e.value.code == METHOD_NOT_FOUND and "execute" in e.value.data["methods"]
+
+    rid = bridge.send("execute", [1, 2])  # type: ignore[arg-type]
+    assert bridge.response(rid)["error"]["code"] == INVALID_PARAMS
+
+
+def test_invalid_params_say_which_field(bridge: BridgeProcess) -> None:
+    with pytest.raises(RpcError) as e:
+        bridge.call("run_cell", {"path": "a.py", "text": "x", "line": 0, "scopee": "cell"})
+    assert e.value.code == INVALID_PARAMS
+    locs = {tuple(err["loc"]) for err in e.value.data}
+    assert locs == {("line",), ("scopee",)}
+    with pytest.raises(RpcError) as e:
+        bridge.call("execute", {"code": 5})
+    assert e.value.code == INVALID_PARAMS and e.value.data[0]["loc"] == ["code"]
+
+
+def test_requests_to_a_kernel_that_was_not_started(bridge: BridgeProcess) -> None:
+    for method, params in [("execute", {"code": "1"}), ("interrupt", {"kernel": "nope"}), ("pause", {})]:
+        with pytest.raises(RpcError) as e:
+            bridge.call(method, params)
+        assert e.value.code == UNKNOWN_KERNEL, method
+
+
+def test_batch_answers_requests_and_skips_notifications(bridge: BridgeProcess) -> None:
+    bridge.write(
+        [
+            {"jsonrpc": "2.0", "id": "a", "method": "shutdown", "params": {}},
+            {"jsonrpc": "2.0", "method": "$/setTrace", "params": {"value": "off"}},
+            {"jsonrpc": "2.0", "id": "b", "method": "interrupt", "params": {"kernel": "k"}},
+        ]
+    )
+    batch = bridge.wait_for(lambda: [m for m in bridge.messages if isinstance(m, list)], what="the batch")[0]
+    by_id = {r["id"]: r for r in batch}
+    assert set(by_id) == {"a", "b"}
+    assert by_id["a"]["result"] == {"stopped": []}
+    assert by_id["b"]["error"]["code"] == UNKNOWN_KERNEL
+
+
+def test_a_kernel_that_cannot_start_is_an_error_not_a_hang(bridge: BridgeProcess) -> None:
+    with pytest.raises(RpcError) as e:
+        bridge.call("start", {"argv": ["/no/such/python", "{connection_file}"]})
+    assert e.value.code == KERNEL_ERROR
+    with pytest.raises(RpcError) as e:
+        bridge.call("start", {"kernel": "k", "argv": ["python3", "-c", "import sys; sys.exit(3)"]})
+    assert e.value.code == KERNEL_ERROR and e.value.data["exit_code"] == 3
+    assert bridge.seen("status", kernel="k", state="stopped")
+
+
+def test_closing_stdin_stops_the_kernels_and_the_bridge(bridge: BridgeProcess) -> None:
+    pids = [bridge.call("start", {"kernel": k})["pid"] for k in ("one", "two")]
+    bridge.close_stdin()
+    assert bridge.wait_exit() == 0
+    assert all(_gone(pid) for pid in pids)
+
+
+def test_exit_notification_ends_the_bridge(bridge: BridgeProcess) -> None:
+    pid = bridge.call("start", {})["pid"]
+    bridge.notify("exit")
+    assert bridge.wait_exit() == 0
+    assert _gone(pid)
+
+
+def test_cancel_stops_waiting_and_later_output_still_arrives(bridge: BridgeProcess) -> None:
+    bridge.call("start", {})
+    code = "import time\nfor i in range(100):\n    time.sleep(0.01)\nprint('late')"
+    rid = bridge.send("execute", {"code": code, "tag": "slow"})
+    bridge.wait_notification("status", state="busy")
+    started = time.monotonic()
+    bridge.notify("$/cancelRequest", {"id": rid})
+    assert bridge.response(rid, timeout=5)["error"]["code"] == REQUEST_CANCELLED
+    assert time.monotonic() - started < 0.9  # answered before the cell ended
+    # the cell goes on; its output and idle still reach the editor, tagged
+    late = bridge.wait_notification("output", msg_type="stream", tag="slow")
+    assert late["content"]["text"] == "late\n" and late["msg_id"]
+    bridge.wait_for(lambda: bridge.seen("status")[-1]["state"] == "idle", what="idle")

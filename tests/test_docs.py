@@ -1,0 +1,152 @@
+"""The examples in docs/architecture.md, docs/protocol.md and docs/editor-integration.md cannot rot.
+
+- Every ```python block preceded by ``<!-- runnable -->`` runs, in document order, in one namespace per
+  document; the examples start real kernels (``start_kernel``) and assert what the prose claims. A failure
+  points at the document's own line numbers.
+- Every ```json block parses. One that is a whole message (it has a ``header``) must have a valid header and,
+  for a message type the models know, valid content and extension metadata. A block preceded by
+  ``<!-- content: MSG_TYPE -->`` or ``<!-- metadata: MSG_TYPE -->`` is validated as that part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ipykernel_lite.protocol.errors import ContentError
+from ipykernel_lite.protocol.models import (
+    CONTENT_MODELS,
+    METADATA_MODELS,
+    validate_content,
+    validate_header,
+    validate_metadata,
+)
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+FILES = ("architecture.md", "protocol.md", "editor-integration.md")
+#: the documents whose point is to show real messages
+MESSAGE_DOCS = ("protocol.md", "editor-integration.md")
+
+_FENCE = re.compile(r"^```(\S*)\s*$")
+_MARKER = re.compile(r"^<!--\s*(.*?)\s*-->$")
+
+
+@dataclass(frozen=True)
+class Block:
+    path: Path
+    line: int  # line of the block's first code line, from 1
+    lang: str
+    marker: str  # text of the ``<!-- ... -->`` comment on the line before the fence, or ""
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.name}:{self.line}"
+
+
+def blocks(path: Path) -> list[Block]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    found: list[Block] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m is None or not m.group(1):
+            i += 1
+            continue
+        prev = lines[i - 1].strip() if i > 0 else ""
+        marker = _MARKER.match(prev)
+        start = i + 1
+        end = start
+        while end < len(lines) and lines[end].rstrip() != "```":
+            end += 1
+        if end == len(lines):
+            raise AssertionError(f"{path.name}:{i + 1}: unclosed code fence")
+        text = "\n".join(lines[start:end]) + "\n"
+        found.append(Block(path, start + 1, m.group(1), marker.group(1) if marker else "", text))
+        i = end + 1
+    return found
+
+
+def _close_everything(ns: dict[str, Any]) -> None:
+    """Shut down what an example left open (after a failure, or a deliberately shared kernel)."""
+    from ipykernel_lite.client import AsyncClient, BlockingClient, KernelManager
+
+    for value in list(ns.values()):
+        if isinstance(value, BlockingClient | AsyncClient):
+            value.close()
+    for value in list(ns.values()):
+        if isinstance(value, KernelManager) and value.is_alive():
+            value.shutdown(timeout=2.0)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("name", FILES)
+def test_runnable_examples(name: str) -> None:
+    runnable = [b for b in blocks(DOCS / name) if b.lang == "python" and b.marker == "runnable"]
+    assert runnable, f"{name} has no runnable examples"
+    ns: dict[str, Any] = {"__name__": f"docs_{name.replace('-', '_').removesuffix('.md')}"}
+    try:
+        for block in runnable:
+            # pad so that tracebacks name the document's own line numbers
+            source = "\n" * (block.line - 1) + block.text
+            exec(compile(source, str(block.path), "exec"), ns)
+    finally:
+        _close_everything(ns)
+
+
+def _check_json(block: Block) -> None:
+    try:
+        value = json.loads(block.text)
+    except ValueError as e:
+        raise AssertionError(f"{block.where}: not valid JSON: {e}") from None
+    try:
+        _validate(block, value)
+    except ContentError as e:
+        raise AssertionError(f"{block.where}: {e}") from None
+
+
+def _validate(block: Block, value: Any) -> None:
+    kind, _, msg_type = block.marker.partition(":")
+    kind, msg_type = kind.strip(), msg_type.strip()
+    if kind == "content":
+        assert msg_type in CONTENT_MODELS, f"{block.where}: no model for {msg_type!r}"
+        validate_content(msg_type, value)
+    elif kind == "metadata":
+        assert msg_type in METADATA_MODELS, f"{block.where}: no metadata model for {msg_type!r}"
+        validate_metadata(msg_type, value)
+    elif isinstance(value, dict) and "header" in value:
+        header = validate_header(value["header"])
+        assert set(value) >= {"header", "parent_header", "metadata", "content"}, block.where
+        if value["parent_header"]:
+            validate_header(value["parent_header"])
+        if header.msg_type in CONTENT_MODELS:
+            validate_content(header.msg_type, value["content"])
+        validate_metadata(header.msg_type, value["metadata"])
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_json_examples(name: str) -> None:
+    examples = [b for b in blocks(DOCS / name) if b.lang == "json"]
+    if name in MESSAGE_DOCS:
+        assert examples, f"{name} has no JSON examples"
+    for block in examples:
+        _check_json(block)
+
+
+def test_markers_are_known() -> None:
+    """A misspelt marker would silently turn an example into prose that nothing checks."""
+    for name in FILES:
+        for block in blocks(DOCS / name):
+            if not block.marker:
+                continue
+            kind = block.marker.partition(":")[0].strip()
+            assert kind in ("runnable", "content", "metadata"), f"{block.where}: unknown marker {block.marker!r}"
+            if kind == "runnable":
+                assert block.lang == "python", f"{block.where}: only python blocks run"
+            else:
+                assert block.lang == "json", f"{block.where}: {kind} markers go on json blocks"

@@ -50,7 +50,7 @@ def _ipykernel(spec: KernelSpec, runs: int) -> list[float]:
     samples: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         km = JupyterKernelManager(connection_file=os.path.join(folder, "kernel.json"))
-        km.kernel_cmd = spec.argv("{connection_file}")
+        km.kernel_cmd = spec.argv("{connection_file}")  # type: ignore[attr-defined]
         km.start_kernel(env={**os.environ, **_env()})
         client = km.client()
         client.start_channels()

@@ -135,9 +135,7 @@ class EditorActions(QObject):
     def _run(self, request: RunRequest) -> str | None:
         if request.empty:
             return None
-        return self.shell.run(
-            request.code, origin=request.origin, post_mortem=request.post_mortem, label=request.label
-        )
+        return self.shell.run(request.code, origin=request.origin, post_mortem=request.post_mortem, label=request.label)
 
     def create_actions(
         self,

@@ -68,9 +68,7 @@ def calltip_html(tip: dict[str, Any]) -> str:
     params = [str(p) for p in tip.get("params") or []]
     active = tip.get("active_param")
     if params or not tip.get("signature"):
-        shown = [
-            f"<b><u>{html.escape(p)}</u></b>" if i == active else html.escape(p) for i, p in enumerate(params)
-        ]
+        shown = [f"<b><u>{html.escape(p)}</u></b>" if i == active else html.escape(p) for i, p in enumerate(params)]
         head = f"{name}({', '.join(shown)})"
     else:
         head = html.escape(str(tip["signature"]))

@@ -32,7 +32,7 @@ class CompletionPopup(QListWidget):
         self.move(anchor_global)
         self.show()
 
-    def items(self) -> list[str]:
+    def texts(self) -> list[str]:
         return [self.item(i).text() for i in range(self.count())]
 
     def current(self) -> str | None:

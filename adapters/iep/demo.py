@@ -57,7 +57,7 @@ class DemoWindow(QMainWindow):
             run_menu.addAction(action)
             self.addAction(action)
         kernel_menu = self.menuBar().addMenu("&Kernel")
-        for action in self.panel.actions.values():
+        for action in self.panel.kernel_actions.values():
             kernel_menu.addAction(action)
 
     def save(self) -> None:
@@ -139,12 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     window = DemoWindow(args.file)
     window.show()
     status = [0]
+
+    def finished(code: int) -> None:
+        status[0] = code
+        app.quit()
+
+    script: ScreenshotScript | None = None
     if args.screenshot:
         steps = [("run", line) for line in args.run] + ([("debug", args.debug)] if args.debug else [])
-        window._script = ScreenshotScript(  # type: ignore[attr-defined]
-            window, steps, args.screenshot, lambda code: (status.__setitem__(0, code), app.quit())
-        )
+        script = ScreenshotScript(window, steps, args.screenshot, finished)
     app.exec()
+    del script  # kept alive until here: its slots must outlive the event loop
     return status[0]
 
 

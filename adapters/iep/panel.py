@@ -56,10 +56,10 @@ class ShellPanel(QWidget):
         super().__init__(parent)
         self.client = client if client is not None else QtKernelClient(manager, self)
         self.shell = ShellWidget(self.client, self)
-        self.actions = self._make_actions({**PANEL_SHORTCUTS, **(shortcuts or {})})
+        self.kernel_actions = self._make_actions({**PANEL_SHORTCUTS, **(shortcuts or {})})
         self.toolbar = QToolBar(self)
         for name in ("interrupt", "pause", "restart", "clear"):
-            self.toolbar.addAction(self.actions[name])
+            self.toolbar.addAction(self.kernel_actions[name])
         self.state_label = QLabel(self)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.state_label)
@@ -134,8 +134,8 @@ class ShellPanel(QWidget):
         color = _STATE_COLORS.get(state, "#707070")
         self.state_label.setText(f"<span style='color:{color}'>kernel: {state}</span>")
         alive = state in ("idle", "busy")
-        self.actions["interrupt"].setEnabled(alive)
-        self.actions["pause"].setEnabled(alive)
+        self.kernel_actions["interrupt"].setEnabled(alive)
+        self.kernel_actions["pause"].setEnabled(alive)
 
     def _on_debug(self, debug: dict[str, Any] | None) -> None:
         self.debug_bar.setVisible(debug is not None)

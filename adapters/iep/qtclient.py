@@ -424,4 +424,3 @@ class QtKernelClient(QObject):
             self.errorReceived.emit(str(c.get("ename", "")), str(c.get("evalue", "")), list(c.get("traceback", [])))
         elif t == "clear_output":
             self.clearOutputReceived.emit(bool(c.get("wait", False)))
-

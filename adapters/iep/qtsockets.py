@@ -45,7 +45,7 @@ class NotifiedSocket(QObject):
             return
         while True:
             try:
-                if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                if not int(sock.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                     return
                 frames = sock.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
@@ -149,6 +149,7 @@ class KernelChannels(QObject):
         super().__init__(parent)
         self.codec = WireCodec(Signer(info.key, info.signature_scheme))
         self._on_message = on_message
+        raw: dict[str, zmq.Socket[bytes]]
         raw, self._link = open_channels(zmq.Context.instance(), info, identity)
         # liveness comes from the process itself: the heartbeat socket is not needed
         raw.pop("hb").close(linger=0)

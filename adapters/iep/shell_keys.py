@@ -88,9 +88,12 @@ class ShellKeysMixin(_Base):
         if key == Qt.Key.Key_Backspace and self._dedent():
             return
         if key not in _NAVIGATION and not e.matches(QKeySequence.StandardKey.Copy):
-            if e.text() or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or e.matches(
-                QKeySequence.StandardKey.Cut
-            ) or e.matches(QKeySequence.StandardKey.Paste):
+            if (
+                e.text()
+                or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                or e.matches(QKeySequence.StandardKey.Cut)
+                or e.matches(QKeySequence.StandardKey.Paste)
+            ):
                 self._to_input()
         before = self.console.input_text()
         super().keyPressEvent(e)

@@ -126,6 +126,10 @@ class Forwarder:
             request = next(reversed(self._inputs))
         return self._inputs.pop(request, None)
 
+    @property
+    def waiting_for_input(self) -> bool:
+        return bool(self._inputs)
+
     def clear_inputs(self) -> None:
         self._inputs.clear()
 

@@ -37,7 +37,6 @@ from .session import Execution, KernelSession, Notify
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TYPES_KEY = "_jupyter_types_experimental"
-PAUSE_TIMEOUT = 5.0
 
 
 class Bridge:
@@ -95,9 +94,7 @@ class Bridge:
         return InterruptResult(interrupted=await (await self._ready_session(p.kernel)).interrupt())
 
     async def pause(self, p: KernelParams) -> PauseResult:
-        s = await self._ready_session(p.kernel)
-        reply = await s.request("control", "pause_request", {}, PAUSE_TIMEOUT)
-        return PauseResult(paused=bool(reply.get("paused", False)))
+        return PauseResult(paused=await (await self._ready_session(p.kernel)).pause())
 
     # -- running code ------------------------------------------------------------------------------------------
     async def execute(self, p: ExecuteParams) -> ExecuteOutcome:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from .errors import BridgeError, died_data, kernel_died
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("ipykernel_lite.bridge")
 
 SHUTDOWN_TIMEOUT = 3.0
+PAUSE_TIMEOUT = 5.0
+#: how long a pause keeps asking while a request of ours is queued or starting
+PAUSE_RETRY = 1.0
 
 
 @dataclass
@@ -285,6 +289,19 @@ class KernelSession:
         else:
             km.interrupt()
         return True
+
+    async def pause(self) -> bool:
+        """pause_request; retried for a moment while an execution of ours has not started running yet."""
+        deadline = monotonic() + PAUSE_RETRY
+        while True:
+            reply = await self.request("control", "pause_request", {}, PAUSE_TIMEOUT)
+            if reply.get("paused"):
+                return True
+            # the kernel says "nothing runs" between publishing execute_input and running the code; at a
+            # prompt (input() or pdb) it is a real answer
+            if not self._fwd.running or self._fwd.waiting_for_input or monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
 
     async def request(self, channel: str, msg_type: str, content: dict[str, Any], timeout: float) -> dict[str, Any]:
         """A request/reply on shell or control; the reply's content (an error reply raises KERNEL_ERROR)."""

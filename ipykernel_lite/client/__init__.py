@@ -7,6 +7,7 @@ from .aio import AsyncClient
 from .blocking import BlockingClient
 from .errors import ClientClosed, ExecutionError, KernelDied, RequestTimeout
 from .manager import KernelManager, start_kernel, start_kernel_async
+from .restarter import KernelEvent, RestartPolicy
 from .result import ErrorInfo, ExecuteResult
 
 __all__ = [
@@ -18,9 +19,11 @@ __all__ = [
     "ExecuteResult",
     "ExecutionError",
     "KernelDied",
+    "KernelEvent",
     "KernelManager",
     "Message",
     "RequestTimeout",
+    "RestartPolicy",
     "start_kernel",
     "start_kernel_async",
 ]

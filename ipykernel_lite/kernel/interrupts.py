@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-
 #: how often and how long an undelivered interrupt is re-sent (seconds, count): 2 s in all
 RESEND_INTERVAL = 0.05
 RESEND_LIMIT = 40

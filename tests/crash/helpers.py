@@ -26,7 +26,7 @@ class EventLog:
         self.events: list[KernelEvent] = []
         self._cond = threading.Condition()
         for name in ("died", "restarted", "gave_up"):
-            km.on(name, self._add)  # type: ignore[arg-type]
+            km.on(name, self._add)
 
     def _add(self, event: KernelEvent) -> None:
         with self._cond:

@@ -12,11 +12,11 @@ import sys
 # before anything creates the QApplication: no display needed, nothing pops up
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
 PySide6 = pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
@@ -29,7 +29,7 @@ if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
 from adapters.iep import QtKernelClient, ShellPanel, ShellWidget  # noqa: E402
 from ipykernel_lite.client import KernelManager  # noqa: E402
 
-from .helpers import TIMEOUT_MS  # noqa: E402
+from .helpers import TIMEOUT_MS, WATCHED  # noqa: E402
 
 
 @pytest.fixture
@@ -57,7 +57,9 @@ def panel(qtbot: Any, manager: KernelManager) -> Iterator[ShellPanel]:
     with qtbot.waitSignal(p.client.ready, timeout=TIMEOUT_MS):
         p.start()
     qtbot.waitUntil(lambda: p.shell.console.prompt == ">>> ", timeout=TIMEOUT_MS)
+    WATCHED.append(p.shell)
     yield p
+    WATCHED.remove(p.shell)
     p.close_kernel()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
+from pytestqt.exceptions import TimeoutError
 
 from adapters.iep import ShellWidget
 
@@ -14,8 +15,16 @@ from adapters.iep import ShellWidget
 TIMEOUT_MS = 20_000
 
 
+#: shells whose output a timed-out wait shows (the fixtures register theirs)
+WATCHED: list[ShellWidget] = []
+
+
 def wait_until(qtbot: Any, pred: Callable[[], object], timeout: int = TIMEOUT_MS) -> None:
-    qtbot.waitUntil(lambda: bool(pred()), timeout=timeout)
+    try:
+        qtbot.waitUntil(lambda: bool(pred()), timeout=timeout)
+    except TimeoutError:
+        shown = "\n---\n".join(s.output_text()[-2000:] for s in WATCHED)
+        raise AssertionError(f"condition not met within {timeout} ms; shell output:\n{shown}") from None
 
 
 def type_line(qtbot: Any, shell: ShellWidget, text: str) -> None:

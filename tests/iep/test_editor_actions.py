@@ -94,7 +94,7 @@ def test_traceback_links_report_path_and_line(qtbot: Any, panel: ShellPanel, tmp
     assert reply["ename"] == "ZeroDivisionError"
     clicked: list[tuple[str, int]] = []
     panel.locationActivated.connect(lambda p, n: clicked.append((p, n)))
-    point, href = anchor_point(shell, "iep-location:20:")  # the <module> frame: the call on line 20
+    point, _ = anchor_point(shell, "iep-location:20:")  # the <module> frame: the call on line 20
     qtbot.mouseClick(shell.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert clicked == [(path, 20)]
     point, _ = anchor_point(shell, "iep-location:17:")  # the frame inside ratio()
@@ -160,6 +160,7 @@ def test_debug_cell_stops_post_mortem_in_the_failing_frame(qtbot: Any, panel: Sh
     run_and_wait(qtbot, shell, lambda: actions.run_cell(editor, path))
     editor.goto_line(18)
     msg_id = actions.debug_cell(editor, path)
+    assert msg_id is not None
     wait_until(qtbot, lambda: shell.mode == "debug")
     assert shell.debug_state["frame"] == {"file": path, "line": 17, "function": "ratio"}  # type: ignore[index]
     assert "post-mortem debugging of ZeroDivisionError" in shell.output_text()
@@ -178,7 +179,7 @@ def test_pause_button_stops_a_running_loop_in_the_debugger(qtbot: Any, panel: Sh
     shell.run("import time\nprint('looping', flush=True)\nfor i in range(3000):\n    time.sleep(0.01)")
     wait_until(qtbot, lambda: "looping" in shell.output_text())
     assert "busy" in panel.state_label.text()
-    panel.actions["pause"].trigger()
+    panel.kernel_actions["pause"].trigger()
     wait_until(qtbot, lambda: shell.mode == "debug")
     assert shell.debug_state["frame"]["function"] == "<module>"  # type: ignore[index]
     assert panel.debug_bar.isVisibleTo(panel)
@@ -186,5 +187,5 @@ def test_pause_button_stops_a_running_loop_in_the_debugger(qtbot: Any, panel: Sh
     wait_until(qtbot, lambda: "(Pdb) p i < 3000\nTrue\n" in shell.output_text())
     panel.debug_buttons["q"].click()
     wait_until(qtbot, lambda: shell.console.prompt == ">>> ")
-    panel.actions["pause"].trigger()  # nothing runs now
+    panel.kernel_actions["pause"].trigger()  # nothing runs now
     wait_until(qtbot, lambda: "nothing to pause" in shell.output_text(), TIMEOUT_MS)

@@ -59,7 +59,12 @@ def test_requests_sent_while_starting_go_out_once_ready(qtbot: Any, manager: Ker
 def test_input_request_and_reply(qtbot: Any, client: QtKernelClient) -> None:
     rec = Recorder(client)
     asked: list[tuple[str, bool, object]] = []
-    client.inputRequested.connect(lambda p, pw, d: (asked.append((p, pw, d)), client.input_reply("Ada")))
+
+    def answer(prompt: str, password: bool, debug: object) -> None:
+        asked.append((prompt, password, debug))
+        client.input_reply("Ada")
+
+    client.inputRequested.connect(answer)
     msg_id = client.execute("name = input('Name: ')\nprint('hello', name)")
     wait_until(qtbot, lambda: rec.reply(msg_id))
     assert asked == [("Name: ", False, None)]
@@ -124,10 +129,13 @@ def test_interrupt_and_pause(qtbot: Any, client: QtKernelClient) -> None:
 
     debug_states: list[object] = []
     client.inputRequested.connect(lambda p, pw, d: debug_states.append(d))
-    loop = client.execute("import time\nprint('looping', flush=True)\nfor i in range(3000):\n    time.sleep(0.01)\nprint('done', i)")
+    loop = client.execute(
+        "import time\nprint('looping', flush=True)\nfor i in range(3000):\n    time.sleep(0.01)\nprint('done', i)"
+    )
     wait_until(qtbot, lambda: "looping" in rec.stdout())  # the loop runs: there is something to pause
     pause = client.pause()
-    wait_until(qtbot, lambda: debug_states)
+    # the pause_reply (control) and the (Pdb) prompt (stdin) come on different sockets, in either order
+    wait_until(qtbot, lambda: debug_states and any(e[0] == "any-reply" and e[2] == pause for e in rec.events))
     paused = next(e[3] for e in rec.events if e[0] == "any-reply" and e[2] == pause)
     assert paused == {"status": "ok", "paused": True}
     frame = debug_states[0]["frame"]  # type: ignore[index]

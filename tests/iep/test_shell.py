@@ -74,10 +74,7 @@ def test_ansi_colours_images_and_carriage_returns(qtbot: Any, shell: ShellWidget
     assert red.charFormat().foreground().color() == QColor(190, 30, 30)
     assert plain.charFormat().foreground().color() == QColor("#000000")
 
-    png = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAA"
-        "AABJRU5ErkJggg=="
-    )
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
     run_typed(qtbot, shell, f"display({{'image/png': '{png}', 'text/plain': 'an image'}}, raw=True)")
     assert "\ufffc" in output_after(shell, "raw=True)")  # the image, not its text/plain
     assert "an image" not in output_after(shell, "raw=True)")
@@ -133,11 +130,11 @@ def test_a_killed_kernel_shows_died_and_restart_brings_it_back(qtbot: Any, panel
     wait_until(qtbot, lambda: "the kernel died" in shell.output_text())
     assert "SIGKILL" in shell.output_text()
     assert "kernel: dead" in panel.state_label.text()
-    assert not panel.actions["interrupt"].isEnabled()
+    assert not panel.kernel_actions["interrupt"].isEnabled()
     type_line(qtbot, shell, "1 + 1")
     assert "the kernel is dead: restart it first" in shell.output_text()
     with qtbot.waitSignal(panel.client.ready, timeout=TIMEOUT_MS):
-        panel.actions["restart"].trigger()
+        panel.kernel_actions["restart"].trigger()
     assert "--- kernel restarted ---" in shell.output_text()
     shell.set_input_text("")
     run_typed(qtbot, shell, "print('x' in globals())")

@@ -80,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--display-name", default=None, help="name shown in front ends")
     i.set_defaults(func=_install)
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # subcommands with options of their own get every later argument verbatim (argparse.REMAINDER would stop
+    # at an option right after the subcommand name)
+    passthrough = {"kernel": _kernel, "console": _console, "monitor": _monitor, "bridge": _bridge}
+    if argv and argv[0] in passthrough:
+        return passthrough[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = p.parse_args(argv)
     return int(args.func(args))
 

@@ -111,6 +111,13 @@ class ProcessWatch(QObject):
             self._timer.start()
 
     def _fired(self) -> None:
+        if self._fd is not None:
+            # the pidfd can wake us a moment before the exit status is there to collect; wait for it
+            # (without collecting it: the manager's Popen does) so the reason is known when we report it
+            try:
+                os.waitid(os.P_PIDFD, self._fd, os.WEXITED | os.WNOWAIT)
+            except (ChildProcessError, OSError, AttributeError):
+                pass  # not our child, or no P_PIDFD: the manager copes with an unknown status
         self.stop()
         self.exited.emit()
 

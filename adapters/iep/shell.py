@@ -55,6 +55,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self._secret = ""
         self._submit_check: tuple[str, str] | None = None
         self._pause_id: str | None = None
+        self._next_command: str | None = None
         self._greeted = False
         c = client
         c.stateChanged.connect(self._on_state)
@@ -124,10 +125,13 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
             self._submit_check = (msg_id, text)
 
     def debug_command(self, command: str) -> None:
-        """Send a pdb command (``n``, ``s``, ``c`` …) as if typed at the ``(Pdb)`` prompt."""
+        """Send a pdb command (``n``, ``s``, ``c`` …) as if typed at the ``(Pdb)`` prompt. Between two
+        prompts (the previous command still runs) it waits for the next one."""
         if self._mode == "debug":
             self.set_input_text(command)
             self.submit()
+        elif self._debug is not None:
+            self._next_command = command
 
     def interrupt(self) -> None:
         self.client.interrupt()
@@ -210,6 +214,9 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self._refresh_prompt()
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.ensureCursorVisible()
+        command, self._next_command = self._next_command, None
+        if command is not None and debug is not None:
+            self.debug_command(command)
 
     def _on_execute_reply(self, msg_id: str, _content: dict[str, Any]) -> None:
         if msg_id == self._input_parent:
@@ -241,6 +248,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
 
     def _leave_input(self) -> None:
         self._input_parent = None
+        self._next_command = None
         self._secret = ""
         self._set_mode("code")
         if self._debug is not None:

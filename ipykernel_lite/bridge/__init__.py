@@ -9,7 +9,6 @@ Heavy modules (pydantic, zmq, the client) are imported once ``main`` runs, not w
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 
@@ -31,7 +30,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    raw = sys.argv[1:] if argv is None else list(argv)
+    if raw[:1] == ["--"]:
+        # "ipykernel-lite bridge -- --log-level DEBUG": the separator some CLIs need before options
+        raw = raw[1:]
+    args = _parser().parse_args(raw)
     if args.schema:
         from .schema import schema_text
 
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s bridge %(levelname)s %(message)s"))
     logging.basicConfig(level=args.log_level, handlers=[handler])
+    import asyncio
+
     from .stdio import serve, take_stdio
 
     stdin, stdout = take_stdio()

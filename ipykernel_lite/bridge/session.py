@@ -100,11 +100,12 @@ class KernelSession:
         self._notify("status", StatusParams(kernel=self.name, state="starting"))
         try:
             km = KernelManager(p.argv, cwd=p.cwd, env=p.env, interrupt_mode=p.interrupt_mode)
+            # ours before it starts: a failed launch still leaves a connection file for _teardown to remove
+            self.km = km
             try:
                 km.start()
             except OSError as e:
                 raise BridgeError(KERNEL_ERROR, f"cannot start the kernel: {e}", {"argv": km.argv})
-            self.km = km
             self.kc = km.async_client()
             try:
                 self.kernel_info = await self.kc.wait_for_ready(p.ready_timeout)

@@ -32,11 +32,15 @@ class RpcError(Exception):
 
 
 class BridgeProcess:
-    def __init__(self, *args: str, cwd: Path | None = None) -> None:
+    #: how the bridge is started: the CLI's way, as editors do
+    COMMAND = [sys.executable, "-m", "ipykernel_lite", "bridge"]
+
+    def __init__(self, *args: str, cwd: Path | None = None, env_extra: dict[str, str] | None = None) -> None:
         env = dict(os.environ)
+        env.update(env_extra or {})
         env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_lite", "bridge", *args],
+            [*self.COMMAND, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -183,3 +187,12 @@ class BridgeProcess:
             self.proc.wait(5)
         self._reader.join(5)
         self._err_reader.join(5)
+
+
+class BridgeProcessModule(BridgeProcess):
+    """The bridge started as ``python -m ipykernel_lite.bridge OPTIONS``."""
+
+    COMMAND = [sys.executable, "-m", "ipykernel_lite.bridge"]
+
+    def __init__(self, options: list[str]) -> None:
+        super().__init__(*options)

@@ -42,7 +42,7 @@ def test_a_dead_kernel_is_reported_and_can_be_restarted(bridge: BridgeProcess) -
     assert bridge.call("execute", {"code": "1 + 1"})["result"] == {"text/plain": "2"}
 
 
-def test_a_kernel_killed_while_idle_is_noticed(bridge: BridgeProcess) -> None:
+def test_a_kernel_killed_while_idle_is_noticed_and_can_be_replaced(bridge: BridgeProcess) -> None:
     import os
     import signal
 
@@ -50,6 +50,10 @@ def test_a_kernel_killed_while_idle_is_noticed(bridge: BridgeProcess) -> None:
     os.kill(pid, signal.SIGKILL)
     died = bridge.wait_notification("kernel_died", timeout=5)
     assert died["signal"] == signal.SIGKILL
+    # start on a dead kernel's id replaces it
+    again = bridge.call("start", {})
+    assert again["started"] and again["pid"] != pid
+    assert bridge.call("execute", {"code": "1"})["status"] == "ok"
 
 
 def test_kernels_are_independent_and_shut_down_one_by_one(bridge: BridgeProcess) -> None:

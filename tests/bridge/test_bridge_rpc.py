@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ from ipykernel_lite.bridge.schema import (
     UNKNOWN_KERNEL,
 )
 
-from .driver import BridgeProcess, RpcError
+from .driver import BridgeProcess, BridgeProcessModule, RpcError
 
 
 def _gone(pid: int) -> bool:
@@ -85,6 +86,68 @@ def test_a_kernel_that_cannot_start_is_an_error_not_a_hang(bridge: BridgeProcess
         bridge.call("start", {"kernel": "k", "argv": ["python3", "-c", "import sys; sys.exit(3)"]})
     assert e.value.code == KERNEL_ERROR and e.value.data["exit_code"] == 3
     assert bridge.seen("status", kernel="k", state="stopped")
+
+
+def test_no_connection_or_log_file_is_left_behind(tmp_path: Path) -> None:
+    b = BridgeProcess(env_extra={"JUPYTER_RUNTIME_DIR": str(tmp_path)})
+    try:
+        with pytest.raises(RpcError):
+            b.call("start", {"argv": ["/no/such/python", "{connection_file}"]})
+        assert list(tmp_path.iterdir()) == []
+        info = b.call("start", {})
+        assert Path(info["connection_file"]).parent == tmp_path
+    finally:
+        b.close()
+    assert b.proc.returncode == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+_NOISY_SITE = """
+import os, sys, threading, time
+
+def _noise():
+    # once the bridge has pointed fd 1 at stderr, write to "stdout" the ways a library or C code would
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        one, two = os.fstat(1), os.fstat(2)
+        if (one.st_dev, one.st_ino) == (two.st_dev, two.st_ino):
+            print("NOISE from print", flush=True)
+            os.write(1, b"NOISE from fd 1\\n")
+            return
+        time.sleep(0.01)
+
+if "bridge" in sys.argv:
+    threading.Thread(target=_noise, daemon=True).start()
+"""
+
+
+def test_stray_writes_to_stdout_go_to_stderr(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(_NOISY_SITE)
+    pythonpath = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    b = BridgeProcess(env_extra={"PYTHONPATH": pythonpath})
+    try:
+        b.wait_for(lambda: b"NOISE from fd 1" in b.stderr, what="the noise on stderr")
+        assert b"NOISE from print" in b.stderr
+        assert b.call("shutdown", {}) == {"stopped": []}  # the protocol stream is intact
+    finally:
+        b.close()
+    assert b.proc.returncode == 0
+
+
+def test_options_through_the_module_entry_point(tmp_path: Path) -> None:
+    """``python -m ipykernel_lite.bridge`` takes the bridge's options (the docs' way to pass them)."""
+    log = tmp_path / "bridge.log"
+    b = BridgeProcessModule(["--log-level", "DEBUG", "--log-file", str(log)])
+    try:
+        b.call("shutdown", {})
+        b.notify("$/setTrace", {"value": "off"})
+        b.notify("no_such_notification", {})
+        b.call("shutdown", {})
+    finally:
+        b.close()
+    assert b.proc.returncode == 0
+    assert "ignoring unknown notification 'no_such_notification'" in log.read_text()
+    assert b"no_such_notification" not in b.stderr
 
 
 def test_closing_stdin_stops_the_kernels_and_the_bridge(bridge: BridgeProcess) -> None:

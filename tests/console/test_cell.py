@@ -151,6 +151,32 @@ def test_ctrl_c_interrupts_the_running_cell(link: KernelLink, screen: Screen, si
     assert signal.getsignal(signal.SIGINT) is not None and sigint_guard == []
 
 
+def test_repeated_ctrl_c_gives_up_on_a_kernel_that_ignores_it(
+    link: KernelLink, screen: Screen, sigint_guard: list[int]
+) -> None:
+    code = (
+        "import signal, time\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "print('stubborn', flush=True)\n"
+        "time.sleep(30)"
+    )
+
+    def press_ctrl_c_three_times() -> None:
+        for _ in range(3):
+            signal.raise_signal(signal.SIGINT)
+
+    screen.when("stubborn", press_ctrl_c_three_times)
+    start = time.monotonic()
+    outcome = run(link, screen, code)
+    assert time.monotonic() - start < 15
+    assert outcome.status == "abandoned"
+    assert "stopped waiting" in screen.text
+    assert sigint_guard == []
+    # the kernel is still asleep: end it rather than wait for it to come back for the fixture's shutdown
+    assert link.manager is not None and link.manager.pid is not None
+    os.kill(link.manager.pid, signal.SIGKILL)
+
+
 def test_ctrl_c_at_an_input_prompt_interrupts_the_cell(link: KernelLink, screen: Screen) -> None:
     outcome = run(link, screen, "input('name: ')\nprint('answered')", Answers([KeyboardInterrupt]))
     assert outcome.status == "error"

@@ -79,5 +79,5 @@ def test_completion_and_calltips_in_the_debugger_use_the_frame(qtbot: Any, shell
     qtbot.keyClicks(shell, "p unique_local_name * 2")
     qtbot.keyClick(shell, Qt.Key.Key_Return)
     wait_until(qtbot, lambda: "(Pdb) p unique_local_name * 2\n6\n" in shell.output_text())
-    shell.debug_command("c")
+    shell.debug_command("c")  # sent at once, or at the next (Pdb) prompt if it is not there yet
     wait_until(qtbot, lambda: shell.mode == "code" and shell.console.prompt == ">>> ")

@@ -1,5 +1,4 @@
-"""A buffer to try the IEP demo on: put the cursor in a cell and press Ctrl+Return."""
-# ruff: noqa: B018, E402  (a cell shows its last value; cells import what they use)
+"""Put the cursor in a cell and press Ctrl+Return to run it."""
 
 ## Setup
 import math
@@ -29,3 +28,5 @@ def ratio(a, b):
 
 
 ratio(area, radius - 2.0)
+
+# ruff: noqa: B018, E402

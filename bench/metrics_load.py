@@ -29,6 +29,8 @@ from bench.session import dead_or
 DELIM = b"<IDS|MSG>"
 #: one printed line; the kernel batches lines into stream messages (64 KiB for ipykernel_lite)
 LINE = "x" * 1023 + "\n"
+#: how long the flood's idle status is waited for once its reply is in (seconds)
+IOPUB_GRACE = 2.0
 
 
 @dataclass
@@ -71,7 +73,7 @@ class _Signer:
         return mac.hexdigest().encode()
 
 
-class _Client:
+class LoadClient:
     def __init__(self, ctx: zmq.Context[Any], info: dict[str, Any], signer: _Signer, name: str) -> None:
         self.name = name
         self.session = uuid.uuid4().hex
@@ -87,6 +89,8 @@ class _Client:
         self.iopub.connect(url + str(info["iopub_port"]))
         #: msg_id -> expected token, for requests in flight
         self.pending: dict[str, str] = {}
+        #: every execute sent (their IOPub statuses are counted)
+        self.executed: set[str] = set()
         self.next_index = 0
         self.iopub_seen = False
 
@@ -110,6 +114,7 @@ class _Client:
                    "allow_stdin": False, "stop_on_error": False}  # fmt: skip
         msg_id = self.send("execute_request", content)
         self.pending[msg_id] = token
+        self.executed.add(msg_id)
         return msg_id
 
     def close(self) -> None:
@@ -131,39 +136,39 @@ def _rss_mib(pid: int, field_name: str = "VmHWM") -> float:
     return 0.0
 
 
-def handshake(clients: list[_Client], timeout: float) -> None:
-    """kernel_info from every client until each has its reply and some IOPub message (subscription live)."""
+def handshake(clients: list[LoadClient], timeout: float) -> None:
+    """kernel_info from every client until each has a reply and some IOPub message (subscription live); every
+    kernel_info sent is answered before this returns, so no stale reply is mistaken for a misrouted one."""
     deadline = time.monotonic() + timeout
-    waiting = {c.shell: c for c in clients}
     poller = zmq.Poller()
     for c in clients:
         poller.register(c.shell, zmq.POLLIN)
         poller.register(c.iopub, zmq.POLLIN)
-    by_sub = {c.iopub: c for c in clients}
-    while waiting or not all(c.iopub_seen for c in clients):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"kernel not ready for {len(waiting)} client(s) within {timeout:g} s")
-        for c in list(waiting.values()):
-            c.send("kernel_info_request", {})
-        for sock, _ in poller.poll(200):
+    role = {s: c for c in clients for s in (c.shell, c.iopub)}
+    asked: dict[LoadClient, int] = {c: 0 for c in clients}
+    answered: dict[LoadClient, int] = {c: 0 for c in clients}
+    last_ask = 0.0
+    while not all(answered[c] and c.iopub_seen and answered[c] == asked[c] for c in clients):
+        now = time.monotonic()
+        if now > deadline:
+            raise TimeoutError(f"kernel not ready within {timeout:g} s")
+        if now - last_ask > 0.5:
+            last_ask = now
+            for c in clients:
+                if not (answered[c] and c.iopub_seen):
+                    c.send("kernel_info_request", {})
+                    asked[c] += 1
+        for sock, _ in poller.poll(100):
+            c = role[sock]
             while True:
                 try:
                     sock.recv_multipart(zmq.NOBLOCK)
                 except zmq.Again:
                     break
-                if sock in by_sub:
-                    by_sub[sock].iopub_seen = True
+                if sock is c.iopub:
+                    c.iopub_seen = True
                 else:
-                    waiting.pop(sock, None)
-    # stale kernel_info replies and statuses: drop them before counting anything
-    quiet_until = time.monotonic() + 0.2
-    while time.monotonic() < quiet_until:
-        for sock, _ in poller.poll(50):
-            while True:
-                try:
-                    sock.recv_multipart(zmq.NOBLOCK)
-                except zmq.Again:
-                    break
+                    answered[c] += 1
 
 
 def run_load(
@@ -179,8 +184,8 @@ def run_load(
     """Run the load against the kernel at ``info``; raise TimeoutError if it does not finish in ``timeout``."""
     ctx: zmq.Context[Any] = zmq.Context()
     signer = _Signer(info)
-    workers = [_Client(ctx, info, signer, f"c{i}") for i in range(clients)]
-    printer = _Client(ctx, info, signer, "printer")
+    workers = [LoadClient(ctx, info, signer, f"c{i}") for i in range(clients)]
+    printer = LoadClient(ctx, info, signer, "printer")
     everyone = [*workers, printer]
     result = LoadResult()
     try:
@@ -203,7 +208,7 @@ def run_load(
     return result
 
 
-def _send_next(c: _Client, result: LoadResult) -> None:
+def _send_next(c: LoadClient, result: LoadResult) -> None:
     token = f"{c.name}-{c.next_index}"
     c.next_index += 1
     c.execute("pass", token)
@@ -211,8 +216,8 @@ def _send_next(c: _Client, result: LoadResult) -> None:
 
 
 def _drive(
-    everyone: list[_Client],
-    printer: _Client,
+    everyone: list[LoadClient],
+    printer: LoadClient,
     flood: str,
     executes: int,
     window: int,
@@ -220,16 +225,20 @@ def _drive(
     deadline: float,
 ) -> None:
     poller = zmq.Poller()
-    role: dict[zmq.Socket[Any], tuple[_Client, str]] = {}
+    role: dict[zmq.Socket[Any], tuple[LoadClient, str]] = {}
     for c in everyone:
         for sock, kind in ((c.shell, "shell"), (c.iopub, "iopub")):
             poller.register(sock, zmq.POLLIN)
             role[sock] = (c, kind)
     flood_idle = False
+    #: when the flood's reply arrived: its idle may be lost with a slow subscriber's queue, the reply is the
+    #: authority, so IOPub gets this long after it
+    flood_replied = float("inf")
 
     def finished() -> bool:
         workers_done = all(not c.pending and c.next_index >= executes for c in everyone if c is not printer)
-        return workers_done and not printer.pending and flood_idle
+        flood_done = flood_idle or time.monotonic() - flood_replied > IOPUB_GRACE
+        return workers_done and not printer.pending and flood_done
 
     while not finished():
         if time.monotonic() > deadline:
@@ -243,36 +252,15 @@ def _drive(
                     break
                 if kind == "shell":
                     _on_reply(c, [f.bytes for f in frames], result)
-                    if c is not printer and c.next_index < executes:
+                    if c is printer:
+                        flood_replied = time.monotonic()
+                    elif c.next_index < executes:
                         _send_next(c, result)
                 elif _on_iopub(c, frames, printer, flood, result):
                     flood_idle = True
-        if printer.pending == {} and not flood_idle and result.print_status:
-            # the flood's idle may have been dropped with the rest of a slow subscriber's queue: its reply is
-            # the authority, give IOPub a moment and stop waiting
-            flood_idle = _grace(printer, poller, role, flood, result)
 
 
-def _grace(
-    printer: _Client, poller: zmq.Poller, role: dict[zmq.Socket[Any], tuple[_Client, str]], flood: str, r: LoadResult
-) -> bool:
-    until = time.monotonic() + 2.0
-    while time.monotonic() < until:
-        for sock, _ in poller.poll(100):
-            c, kind = role[sock]
-            while True:
-                try:
-                    frames = sock.recv_multipart(zmq.NOBLOCK, copy=False)
-                except zmq.Again:
-                    break
-                if kind == "shell":
-                    _on_reply(c, [f.bytes for f in frames], r)
-                elif _on_iopub(c, frames, printer, flood, r):
-                    return True
-    return True
-
-
-def _on_reply(c: _Client, raw: list[bytes], result: LoadResult) -> None:
+def _on_reply(c: LoadClient, raw: list[bytes], result: LoadResult) -> None:
     header, parent, _md, content = (json.loads(p) for p in _split(raw)[:4])
     msg_id = parent.get("msg_id")
     if msg_id not in c.pending or parent.get("session") != c.session:
@@ -293,7 +281,7 @@ def _on_reply(c: _Client, raw: list[bytes], result: LoadResult) -> None:
         result.misrouted.append(f"{c.name} expected {token!r}, reply carried {echoed!r}")
 
 
-def _on_iopub(c: _Client, frames: list[zmq.Frame], printer: _Client, flood: str, result: LoadResult) -> bool:
+def _on_iopub(c: LoadClient, frames: list[zmq.Frame], printer: LoadClient, flood: str, result: LoadResult) -> bool:
     """Count one IOPub message; True if it is the flood's idle status seen by the printer."""
     topic = frames[0].bytes
     is_stream = b"stream." in topic
@@ -302,7 +290,7 @@ def _on_iopub(c: _Client, frames: list[zmq.Frame], printer: _Client, flood: str,
     raw = [f.bytes for f in frames]
     parts = _split(raw)
     parent = json.loads(parts[1])
-    if parent.get("session") != c.session:
+    if parent.get("msg_id") not in c.executed:
         return False
     if is_stream:
         if parent.get("msg_id") == flood:
@@ -333,7 +321,7 @@ def measure(spec: KernelSpec, *, clients: int, executes: int, print_bytes: int, 
 
 @metric("load", better="lower", unit="MiB")
 def load(ctx: RunContext, spec: KernelSpec) -> Measurement:
-    """10 clients × 1000 executes while one prints 1 GiB: peak kernel RSS; any lost or misrouted reply fails."""
+    """10 clients x 1000 executes while one prints 1 GiB: peak kernel RSS; any lost or misrouted reply fails."""
     r = measure(
         spec,
         clients=10,

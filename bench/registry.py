@@ -21,6 +21,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_control",
     "bench.metrics_gui",
     "bench.metrics_restart",
+    "bench.metrics_load",
 )
 
 Better = Literal["lower", "higher"]

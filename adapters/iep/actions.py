@@ -1,8 +1,9 @@
 """Editor actions a host editor binds to keys: run selection, run cell, run file, debug cell.
 
 The ``*_request`` functions are pure: buffer text in, code plus ``origin`` metadata out (the kernel then
-reports tracebacks, pdb frames and SyntaxErrors at the buffer's own path and lines). ``EditorActions`` reads
-the text and cursor of any ``QPlainTextEdit``/``QTextEdit`` and runs the request in a shell.
+reports tracebacks, pdb frames and SyntaxErrors at the buffer's own path and lines). They wrap the client
+library's builders (``ipykernel_lite.client.editor``) with what a shell shows and an editor does next.
+``EditorActions`` reads the text and cursor of any ``QPlainTextEdit``/``QTextEdit`` and runs them in a shell.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
-from ipykernel_lite.cells import cell_at, cells_below, prepare_selection
+from ipykernel_lite.cells import cell_at, cells_below
+from ipykernel_lite.client import editor as editor_requests
 
 if TYPE_CHECKING:
     from .shell import ShellWidget
 
 Editor = QPlainTextEdit | QTextEdit
 
-#: default keys; a host passes its own to ``create_actions``
+#: default keys (Pyzo's where it has one); a host passes its own to ``create_actions``. Shift+Return would
+#: not do: a text edit takes it as a line break
 DEFAULT_SHORTCUTS = {
     "run_selection": "F9",
     "run_cell": "Ctrl+Return",
-    "run_cell_advance": "Shift+Return",
+    "run_cell_advance": "Ctrl+Shift+Return",
     "run_file": "F5",
-    "debug_cell": "Ctrl+Shift+Return",
+    "debug_cell": "Ctrl+Shift+D",
 }
 
 
@@ -55,25 +58,22 @@ def _name(path: str) -> str:
 
 def selection_request(text: str, start_line: int, end_line: int, path: str) -> RunRequest:
     """Lines ``start_line``..``end_line`` (1-based, inclusive), dedented; tracebacks name those lines."""
-    code, first = prepare_selection(text, start_line, end_line)
+    code, metadata = editor_requests.selection_request(text, start_line, end_line, path=path)
     lines = f"line {start_line}" if start_line == end_line else f"lines {start_line}-{end_line}"
-    return RunRequest(
-        code, {"path": path, "line": first, "cell": None}, label=f"[run {lines} of {_name(path)}]",
-        next_line=end_line + 1,
-    )  # fmt: skip
+    return RunRequest(code, metadata["origin"], label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1)
 
 
 def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> RunRequest:
     """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails. A markdown
     cell gives empty code."""
     cell = cell_at(text, line)
-    code = cell.code if cell.kind == "code" else ""
+    code, metadata = editor_requests.cell_request(text, line, path=path)
     below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
     title = cell.title or "(top of file)"
     verb = "debug" if debug else "run"
     return RunRequest(
-        code,
-        {"path": path, "line": cell.code_start_line, "cell": cell.title or None},
+        code if cell.kind == "code" else "",
+        metadata["origin"],
         post_mortem=debug,
         label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
         next_line=below[0].start_line if below else None,
@@ -83,10 +83,8 @@ def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> Run
 def file_request(text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True) -> RunRequest:
     """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
     file's folder (``cwd``). Unsaved changes are what runs."""
-    origin: dict[str, Any] = {"path": path, "line": 1, "cell": None, "as_main": True, "cwd": cwd}
-    if argv is not None:
-        origin["argv"] = list(argv)
-    return RunRequest(text, origin, label=f"[run file {_name(path)}]")
+    code, metadata = editor_requests.file_request(path, text=text, argv=argv, cwd=cwd)
+    return RunRequest(code, metadata["origin"], label=f"[run file {_name(path)}]")
 
 
 def cursor_lines(editor: Editor) -> tuple[int, int, int]:

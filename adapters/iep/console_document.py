@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QTextCharFormat, QTextCursor, QTextDocument
@@ -51,6 +51,7 @@ class ConsoleDocument:
         self._separator = False
         self._parsers: dict[str, AnsiParser] = {}
         self._images = 0
+        self._formats: dict[tuple[str, Style], QTextCharFormat] = {}
 
     # -- regions --------------------------------------------------------------------------------------------
     @property
@@ -130,13 +131,33 @@ class ConsoleDocument:
         spans = parser.feed(text.replace("\r\n", "\n"))
         plain = "".join(t for t, _ in spans)
         links = find_locations(plain)
+        formats = [self._format(kind, style) for _, style in spans]
+        span_ends = list(accumulate(len(t) for t, _ in spans))
+        cuts = {0, *span_ends}
+        for loc in links:
+            cuts.update((loc.start, loc.end))
+        for i, ch in enumerate(plain):
+            if ch == "\r":
+                cuts.update((i, i + 1))
         c = self._output_cursor()
         size = self.doc.characterCount()
-        base = self._base_format(kind)
-        offset = 0
-        for chunk, style in spans:
-            self._insert_chunk(c, chunk, offset, self._styled(base, style), links)
-            offset += len(chunk)
+        si = li = 0
+        # one edit block: the document is laid out once per write, not once per styled piece
+        c.beginEditBlock()
+        for a, b in pairwise(sorted(cuts)):
+            while span_ends[si] <= a:
+                si += 1
+            while li < len(links) and links[li].end <= a:
+                li += 1
+            piece = plain[a:b]
+            if piece == "\r":
+                c.setPosition(c.block().position(), QTextCursor.MoveMode.KeepAnchor)
+                c.removeSelectedText()
+            elif li < len(links) and links[li].start <= a:
+                c.insertText(piece, self._link_format(formats[si], links[li]))
+            else:
+                c.insertText(piece, formats[si])
+        c.endEditBlock()
         self._after_insert(self.doc.characterCount() - size, c.position())
 
     def write_image(self, data: str | bytes, mime: str = "image/png") -> bool:
@@ -156,28 +177,6 @@ class ConsoleDocument:
         c.insertText("\n", QTextCharFormat())
         self._after_insert(self.doc.characterCount() - size, c.position())
         return True
-
-    def _insert_chunk(
-        self, c: QTextCursor, chunk: str, offset: int, fmt: QTextCharFormat, links: list[Location]
-    ) -> None:
-        # cut the chunk where links begin and end and at carriage returns
-        cuts = {0, len(chunk)}
-        for loc in links:
-            for edge in (loc.start - offset, loc.end - offset):
-                if 0 < edge < len(chunk):
-                    cuts.add(edge)
-        cuts.update(i for i, ch in enumerate(chunk) if ch == "\r")
-        cuts.update(i + 1 for i, ch in enumerate(chunk) if ch == "\r")
-        edges = sorted(cuts)
-        for a, b in pairwise(edges):
-            piece = chunk[a:b]
-            if piece == "\r":
-                line = c.block().position()
-                c.setPosition(line, QTextCursor.MoveMode.KeepAnchor)
-                c.removeSelectedText()
-                continue
-            link = next((loc for loc in links if loc.start <= offset + a < loc.end), None)
-            c.insertText(piece, self._link_format(fmt, link) if link is not None else fmt)
 
     def _after_insert(self, added: int, stop: int) -> None:
         """``added`` characters (net) were written before the prompt, ending at ``stop``."""
@@ -216,6 +215,13 @@ class ConsoleDocument:
         fmt.setForeground(QColor(self.colors.of(kind)))
         if kind in ("info", "echo"):
             fmt.setFontItalic(True)
+        return fmt
+
+    def _format(self, kind: str, style: Style) -> QTextCharFormat:
+        key = (kind, style)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._styled(self._base_format(kind), style)
         return fmt
 
     @staticmethod

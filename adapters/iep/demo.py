@@ -1,8 +1,8 @@
 """``python -m adapters.iep.demo FILE.py``: a minimal IEP-style editor beside a shell, built only from the
 public API of ``adapters.iep``.
 
-Keys: Ctrl+Return run cell, Shift+Return run cell and advance, F9 run selection (or line), F5 run file,
-Ctrl+Shift+Return debug cell; in the shell Ctrl+I interrupt, Ctrl+Shift+I pause into the debugger, Ctrl+K
+Keys: Ctrl+Return run cell, Ctrl+Shift+Return run cell and advance, F9 run selection (or line), F5 run file,
+Ctrl+Shift+D debug cell; in the shell Ctrl+I interrupt, Ctrl+Shift+I pause into the debugger, Ctrl+K
 restart. ``--screenshot OUT.png`` runs the ``--run``/``--debug`` steps, saves a picture of the window, quits.
 """
 

@@ -1,114 +1,104 @@
-"""The kernel process seen from the Qt event loop: launch, polite restart or shutdown with a deadline, and an
-unexpected exit reported with its reason. The KernelManager does the process work; here nothing waits.
+"""The kernel process seen from the Qt event loop: launch, restart, shutdown, and deaths reported with their
+reason. The KernelManager does the process work; nothing here blocks the host's event loop.
 
-A polite stop is: the client sends ``shutdown_request``, we wait for the process to exit (watched, not polled),
-and only when ``grace`` runs out do we let the manager kill it. The manager's own ``restart``/``shutdown``
-would block the host's event loop for that whole wait, so they are only called once the process is gone.
+Deaths come from the manager's own watch (``KernelManager.on("died")``), which reaps the process and knows
+the exit code or signal; its callbacks run on the manager's thread and are handed to the Qt thread through a
+queued signal. A polite restart or shutdown waits for the kernel to leave (up to ``grace`` seconds, then
+SIGTERM, then SIGKILL), so ``KernelManager.restart``/``shutdown`` run on a short-lived worker thread and report
+back the same way.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from ipykernel_lite.client import KernelDied, KernelManager
 
-from .qtsockets import ProcessWatch
-
 
 class KernelLifecycle(QObject):
-    #: a new kernel process is running (after start or restart)
+    #: a new kernel process is running (after start, restart, or the manager's automatic restart)
     launched = Signal()
     #: the process ended without being asked to (KernelDied)
     died = Signal(object)
     #: the process was stopped by ``shutdown``
     stopped = Signal()
+    # from other threads to the Qt thread (queued: the receiver lives in the Qt thread)
+    _event = Signal(str, object)
+    _finished = Signal(str, object)
 
     def __init__(self, manager: KernelManager, grace: float = 3.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.manager = manager
         self.grace = grace
-        #: "idle" (no kernel), "running", "restarting" or "stopping"
+        #: "idle" (no kernel), "running", "restarting", "stopping" or "dead"
         self.phase = "idle"
-        self._watch = ProcessWatch(self)
-        self._watch.exited.connect(self._on_exited)
-        self._deadline = QTimer(self)
-        self._deadline.setSingleShot(True)
-        self._deadline.timeout.connect(self._on_deadline)
+        self._event.connect(self._on_event)
+        self._finished.connect(self._on_finished)
+        self._unsubscribe: list[Callable[[], None]] = [
+            manager.on("died", lambda e: self._event.emit("died", e.error)),
+            manager.on("restarted", lambda e: self._event.emit("restarted", e) if e.auto else None),
+        ]
 
     def start(self) -> None:
+        """Launch (quick: the kernel is not waited for)."""
         self.manager.start()
-        self._running()
+        self.phase = "running"
+        self.launched.emit()
 
-    def restart(self, ask: Callable[[], None]) -> None:
-        """``ask`` sends the shutdown_request (restart=true); called only if the kernel still runs."""
+    def restart(self) -> None:
+        """Stop the kernel (shutdown_request, then signals after ``grace``) and launch a new one."""
         if self.phase in ("restarting", "stopping"):
             return
         self.phase = "restarting"
-        if self.manager.is_alive():
-            ask()
-            self._deadline.start(int(self.grace * 1000))
-        else:
-            self._relaunch(kill=True)
+        self._in_thread("restart", lambda: self.manager.restart(timeout=self.grace))
 
-    def shutdown(self, ask: Callable[[], None]) -> None:
+    def shutdown(self) -> None:
         if self.phase in ("idle", "stopping"):
             return
         self.phase = "stopping"
-        if self.manager.is_alive():
-            ask()
-            self._deadline.start(int(self.grace * 1000))
-        else:
-            self._finish_shutdown()
+        self._in_thread("shutdown", lambda: self.manager.shutdown(timeout=self.grace))
 
     def close(self, shutdown_kernel: bool) -> None:
         """Synchronous, for when the host exits."""
-        self._deadline.stop()
-        self._watch.stop()
+        for off in self._unsubscribe:
+            off()
+        self._unsubscribe = []
         if shutdown_kernel and self.manager.has_kernel and self.phase != "idle":
             self.manager.shutdown(timeout=1.0)
         self.phase = "idle"
 
     # -- internals ------------------------------------------------------------------------------------------
-    def _running(self) -> None:
-        pid = self.manager.pid
-        assert pid is not None
-        self.phase = "running"
-        self._watch.watch(pid, self.manager.is_alive)
-        self.launched.emit()
+    def _in_thread(self, what: str, work: Callable[[], None]) -> None:
+        def run() -> None:
+            error: BaseException | None = None
+            try:
+                work()
+            except Exception as e:
+                error = e
+            self._finished.emit(what, error)
 
-    def _on_exited(self) -> None:
-        if self.phase == "restarting":
-            self._relaunch(kill=False)
-        elif self.phase == "stopping":
-            self._finish_shutdown()
-        elif self.phase == "running":
+        threading.Thread(target=run, name=f"iep-kernel-{what}", daemon=True).start()
+
+    def _on_finished(self, what: str, error: BaseException | None) -> None:
+        if what == "restart" and self.phase == "restarting":
+            if error is not None:
+                self.phase = "dead"
+                self.died.emit(KernelDied(f"the kernel could not be restarted: {error}"))
+            else:
+                self.phase = "running"
+                self.launched.emit()
+        elif what == "shutdown" and self.phase == "stopping":
+            self.phase = "idle"
+            self.stopped.emit()
+
+    def _on_event(self, name: str, payload: object) -> None:
+        if name == "died" and self.phase == "running":
             self.phase = "dead"
-            self.died.emit(self.manager.death_reason())
-
-    def _on_deadline(self) -> None:
-        if self.phase == "restarting":
-            self._relaunch(kill=True)
-        elif self.phase == "stopping":
-            self._finish_shutdown()
-
-    def _relaunch(self, kill: bool) -> None:
-        self._deadline.stop()
-        self._watch.stop()
-        try:
-            # with the old process gone (or killed now, which takes no time) the manager only launches
-            self.manager.restart(now=kill)
-        except Exception as e:
-            self.phase = "dead"
-            self.died.emit(KernelDied(f"the kernel could not be restarted: {e}"))
-            return
-        self._running()
-
-    def _finish_shutdown(self) -> None:
-        self._deadline.stop()
-        self._watch.stop()
-        # the process is gone, or gets SIGTERM then SIGKILL (at most the manager's short grace)
-        self.manager.shutdown(timeout=0.0)
-        self.phase = "idle"
-        self.stopped.emit()
+            self.died.emit(payload if isinstance(payload, KernelDied) else KernelDied("the kernel died"))
+        elif name == "restarted" and self.phase in ("running", "dead"):
+            # the manager's restart policy replaced a dead kernel
+            self.phase = "running"
+            self.launched.emit()

@@ -1,8 +1,8 @@
 """A kernel client that lives in the host editor's Qt event loop: every message arrives as a Qt signal.
 
 Framing and signing are ``ipykernel_lite.protocol``'s (MessageFactory, WireCodec); the kernel process is a
-``KernelManager``'s. Nothing here blocks: requests return their msg_id at once, replies come back as signals,
-and start, restart and shutdown are sequences driven by the kernel's messages, its process exiting and timers.
+``KernelManager``'s (see lifecycle.py). Nothing here blocks: requests return their msg_id at once, replies come
+back as signals, and readiness is a handshake driven by the kernel's messages.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ipykernel_lite.client import KernelDied, KernelManager
 from ipykernel_lite.protocol import Message, MessageFactory
 
+from .handshake import ReadyCheck
 from .lifecycle import KernelLifecycle
 from .qtsockets import KernelChannels
 
@@ -24,6 +25,8 @@ REQUEST_CHANNELS = ("shell", "control", "stdin")
 
 
 class KernelState(str, Enum):
+    """``busy`` means running code (an execute_request), not answering a completion."""
+
     NOT_STARTED = "not-started"
     STARTING = "starting"
     IDLE = "idle"
@@ -43,10 +46,9 @@ _RUNS = ("execute_request",)
 class QtKernelClient(QObject):
     """Starts a kernel and talks to it without blocking the Qt event loop.
 
-    Requests sent while the kernel is (re)starting are held back and go out once it is ready: it has
-    answered kernel_info, an IOPub message proved our subscription, and the stdin link is up (the kernel
-    drops an ``input_request`` for a client it has not met). ``current_message`` is the message whose signal
-    is being emitted, for slots that want its header or parent.
+    Requests sent while the kernel is (re)starting are held back and go out once it is ready (see
+    handshake.py). ``current_message`` is the message whose signal is being emitted, for slots that want its
+    header or parent.
     """
 
     stateChanged = Signal(str)
@@ -91,11 +93,7 @@ class QtKernelClient(QObject):
         self._current: Message | None = None
         self._last_input_request: Message | None = None
         self._backlog: list[tuple[str, Message]] = []
-        # handshake bookkeeping
-        self._handshaking = False
-        self._handshake_ids: set[str] = set()
-        self._handshake_reply: Message | None = None
-        self._iopub_sessions: set[str] = set()
+        self._ready = ReadyCheck()
         self._life = KernelLifecycle(self._km, restart_grace, self)
         self._life.launched.connect(self._on_launched)
         self._life.died.connect(self._die)
@@ -161,7 +159,7 @@ class QtKernelClient(QObject):
             return
         self._forget_requests()
         self._set_state(KernelState.RESTARTING)
-        self._life.restart(lambda: self._send_now("control", self._message("shutdown_request", {"restart": True})))
+        self._life.restart()
 
     def shutdown(self) -> None:
         """Ask the kernel to stop; it is terminated after ``restart_grace`` s. Ends in state ``stopped``."""
@@ -169,7 +167,7 @@ class QtKernelClient(QObject):
             return
         self._forget_requests()
         self._set_state(KernelState.STOPPING)
-        self._life.shutdown(lambda: self._send_now("control", self._message("shutdown_request", {"restart": False})))
+        self._life.shutdown()
 
     def close(self, shutdown_kernel: bool = True) -> None:
         """Synchronous clean-up for when the host exits: sockets closed, the kernel stopped (by default)."""
@@ -305,10 +303,7 @@ class QtKernelClient(QObject):
 
     # -- handshake ------------------------------------------------------------------------------------------
     def _begin_handshake(self) -> None:
-        self._handshaking = True
-        self._handshake_ids.clear()
-        self._handshake_reply = None
-        self._iopub_sessions.clear()
+        self._ready.begin()
         self._info = None
         self._send_kernel_info()
         self._retry.start()
@@ -316,27 +311,21 @@ class QtKernelClient(QObject):
 
     def _send_kernel_info(self) -> None:
         msg = self._message("kernel_info_request", {})
-        self._handshake_ids.add(msg.msg_id)
+        self._ready.asked(msg.msg_id)
         self._send_now("shell", msg)
 
     def _stop_handshake(self) -> None:
-        self._handshaking = False
+        self._ready.stop()
         self._retry.stop()
         self._ready_deadline.stop()
-        self._handshake_ids.clear()
-        self._handshake_reply = None
-        self._iopub_sessions.clear()
 
     def _check_ready(self) -> None:
-        if not self._handshaking or self._handshake_reply is None or self._channels is None:
-            return
-        # an IOPub message from this kernel (its welcome, or our kernel_info's status) proves the subscription;
-        # one from the kernel before a restart proves nothing, hence the session
-        session = self._handshake_reply.header.get("session")
-        if session not in self._iopub_sessions or not self._channels.stdin_linked():
+        channels = self._channels
+        info = self._ready.ready_info(channels.stdin_linked) if channels is not None else None
+        if info is None:
             return
         was_restart = self._state is KernelState.RESTARTING
-        self._info = self._handshake_reply.content
+        self._info = info
         self._stop_handshake()
         self._set_state(KernelState.IDLE)
         backlog, self._backlog = self._backlog, []
@@ -347,7 +336,7 @@ class QtKernelClient(QObject):
         self.ready.emit(self._info)
 
     def _on_ready_timeout(self) -> None:
-        if self._handshaking:
+        if self._ready.active:
             self._die(KernelDied(f"the kernel did not become ready within {self.ready_timeout:g} s"))
 
     def _die(self, death: KernelDied) -> None:
@@ -383,10 +372,9 @@ class QtKernelClient(QObject):
 
     def _on_reply(self, msg: Message) -> None:
         parent = msg.parent_id or ""
-        if parent in self._handshake_ids:
-            if msg.msg_type == "kernel_info_reply" and self._handshake_reply is None:
-                self._handshake_reply = msg
-                self._check_ready()
+        if self._ready.owns(msg):
+            self._ready.on_reply(msg)
+            self._check_ready()
             return
         c = msg.content
         self.replyReceived.emit(msg.msg_type, parent, c)
@@ -402,8 +390,8 @@ class QtKernelClient(QObject):
         self.inputRequested.emit(str(c.get("prompt", "")), bool(c.get("password", False)), debug)
 
     def _on_iopub(self, msg: Message) -> None:
-        if self._handshaking:
-            self._iopub_sessions.add(str(msg.header.get("session", "")))
+        if self._ready.active:
+            self._ready.on_iopub(msg)
             self._check_ready()
         t = msg.msg_type
         c = msg.content

@@ -1,4 +1,4 @@
-"""zmq sockets and a process, watched from the Qt event loop with QSocketNotifier: no threads, no polling.
+"""zmq sockets watched from the Qt event loop with QSocketNotifier: no threads, no polling.
 
 A zmq socket's ``FD`` is edge-triggered and only says "look at ``EVENTS``": every wake-up must read until
 ``EVENTS`` has no ``POLLIN`` left, and a send can swallow the edge of a message that arrived meanwhile, so
@@ -8,7 +8,6 @@ every send is followed by a look (on the next turn of the loop, not inside the c
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 
 import zmq
@@ -18,9 +17,6 @@ from ipykernel_lite.client.channels import open_channels
 from ipykernel_lite.protocol import ConnectionInfo, Message, ProtocolError, Signer, WireCodec
 
 log = logging.getLogger("adapters.iep")
-
-#: how often the fallback without pidfd (macOS, Windows, old Linux) asks whether the kernel still runs
-PROCESS_POLL_MS = 200
 
 
 class NotifiedSocket(QObject):
@@ -74,69 +70,6 @@ class NotifiedSocket(QObject):
         self._notifier.setEnabled(False)
         if not self.sock.closed:
             self.sock.close(linger=0)
-
-
-class ProcessWatch(QObject):
-    """Emits ``exited`` once when the process ``pid`` ends: a pidfd watched like a socket where the OS has
-    them, else a timer asking ``alive`` (the manager's ``is_alive``)."""
-
-    exited = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._fd: int | None = None
-        self._notifier: QSocketNotifier | None = None
-        self._timer: QTimer | None = None
-        self._alive: Callable[[], bool] = lambda: False
-
-    def watch(self, pid: int, alive: Callable[[], bool]) -> None:
-        self.stop()
-        self._alive = alive
-        pidfd_open = getattr(os, "pidfd_open", None)
-        if pidfd_open is not None:
-            try:
-                self._fd = pidfd_open(pid)
-            except ProcessLookupError:
-                QTimer.singleShot(0, self.exited.emit)
-                return
-            except OSError:  # kernels without pidfd support (before Linux 5.3)
-                self._fd = None
-        if self._fd is not None:
-            self._notifier = QSocketNotifier(self._fd, QSocketNotifier.Type.Read, self)
-            self._notifier.activated.connect(self._fired)
-        else:
-            self._timer = QTimer(self)
-            self._timer.setInterval(PROCESS_POLL_MS)
-            self._timer.timeout.connect(self._poll)
-            self._timer.start()
-
-    def _fired(self) -> None:
-        if self._fd is not None:
-            # the pidfd can wake us a moment before the exit status is there to collect; wait for it
-            # (without collecting it: the manager's Popen does) so the reason is known when we report it
-            try:
-                os.waitid(os.P_PIDFD, self._fd, os.WEXITED | os.WNOWAIT)
-            except (ChildProcessError, OSError, AttributeError):
-                pass  # not our child, or no P_PIDFD: the manager copes with an unknown status
-        self.stop()
-        self.exited.emit()
-
-    def _poll(self) -> None:
-        if not self._alive():
-            self._fired()
-
-    def stop(self) -> None:
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier.deleteLater()
-            self._notifier = None
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer.deleteLater()
-            self._timer = None
 
 
 class KernelChannels(QObject):

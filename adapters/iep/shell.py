@@ -254,7 +254,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         if self._debug is not None:
             self._debug = None
             self.debugStateChanged.emit(None)
-        if self._stash is not None:
+        if self._stash is not None:  # the prompt was never answered (interrupt, death): drop the half answer
             stash, self._stash = self._stash, None
             self.console.set_input_text(stash)
         self._refresh_prompt()
@@ -274,6 +274,11 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self._secret = ""
         self._set_mode("code")
         self._refresh_prompt()
+        # what the user was typing before the kernel asked comes back now (and is set aside again if pdb
+        # asks once more): keeping it until the cell ends would wipe what they type meanwhile
+        if self._stash is not None:
+            stash, self._stash = self._stash, None
+            self.set_input_text(stash)
         if self.client.waiting_input:
             self.client.input_reply(value)
 

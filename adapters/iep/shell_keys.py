@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor
 
 from .locations import parse_href
@@ -28,6 +28,10 @@ _NAVIGATION = {
     Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
     Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt,
     Qt.Key.Key_Meta,
+}  # fmt: skip
+_OWN_KEYS = {
+    Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape, Qt.Key.Key_Up, Qt.Key.Key_Down,
+    Qt.Key.Key_Backspace,
 }  # fmt: skip
 
 
@@ -52,6 +56,15 @@ class ShellKeysMixin(_Base):
         def _emit_location(self, path: str, line: int) -> None: ...
 
     # -- keyboard and mouse ---------------------------------------------------------------------------------
+    def event(self, e: QEvent) -> bool:
+        # keys the shell itself uses win over the host's shortcuts (Ctrl+Return "run cell", Tab …) while
+        # the shell has the focus
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            if e.key() in _OWN_KEYS or e.matches(QKeySequence.StandardKey.Copy):
+                e.accept()
+                return True
+        return super().event(e)
+
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if self.completion.handle_key(e):
             return

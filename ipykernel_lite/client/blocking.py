@@ -339,6 +339,12 @@ class BlockingClient(ClientBase, EditorCalls):
                     if output_hook is not None:
                         output_hook(m)
                 elif m.msg_type == "input_request" and stdin_hook is not None:
+                    # the kernel flushed output before asking: show what already arrived on iopub first
+                    self._drain_socket("iopub", self._sockets["iopub"])
+                    while inbox and inbox[0][0] == "iopub":
+                        _, early = inbox.popleft()
+                        if output_hook is not None:
+                            output_hook(early)
                     self._note_input_request(m)
                     self._send("stdin", self._input_reply_message(stdin_hook(m), m))
             return p.settled(IOPUB_GRACE)

@@ -134,11 +134,14 @@ class ProcessWatch(threading.Thread):
         self._wake()
 
     def _wake(self) -> None:
-        if self._wake_w >= 0:
-            try:
-                os.write(self._wake_w, b"x")
-            except OSError:
-                pass
+        # under the lock: run() closes the pipe under it too, so a late stop() never writes into a closed
+        # descriptor whose number the process has meanwhile reused
+        with self._changed:
+            if self._wake_w >= 0:
+                try:
+                    os.write(self._wake_w, b"x")
+                except OSError:
+                    pass
 
     def run(self) -> None:
         try:
@@ -158,9 +161,11 @@ class ProcessWatch(threading.Thread):
                     if current:
                         self._on_exit(proc)
         finally:
-            for fd in (self._wake_r, self._wake_w):
-                if fd >= 0:
-                    os.close(fd)
+            with self._changed:
+                for fd in (self._wake_r, self._wake_w):
+                    if fd >= 0:
+                        os.close(fd)
+                self._wake_r = self._wake_w = -1
 
     def _wait(self, proc: subprocess.Popen[bytes]) -> bool:
         """Block until ``proc`` exits (True) or we are woken to look at another process (False)."""

@@ -22,6 +22,7 @@ class Pending:
         "hook_iopub",
         "idle",
         "inbox",
+        "iopub_at",
         "iopub_seen",
         "msg_id",
         "outputs",
@@ -51,6 +52,7 @@ class Pending:
         self.reply: Message | None = None
         self.idle = False
         self.iopub_seen = False
+        self.iopub_at = 0.0
         self.outputs: list[Message] = []
         #: messages the waiter still has to hand to user hooks (input requests, live outputs)
         self.inbox: deque[tuple[str, Message]] = deque()
@@ -61,6 +63,7 @@ class Pending:
     def feed(self, channel: str, msg: Message) -> None:
         if channel == "iopub":
             self.iopub_seen = True
+            self.iopub_at = monotonic()
             if msg.msg_type == "status":
                 if msg.content.get("execution_state") == "idle":
                     self.idle = True
@@ -79,11 +82,12 @@ class Pending:
         return self.reply is not None and (self.idle or not self.want_idle)
 
     def settled(self, grace: float) -> bool:
-        """Done, or answered long ago with not a single IOPub message: our subscription missed the request
-        (a kernel restarted under us), and waiting for its ``idle`` would hang."""
+        """Done, or answered and then ``grace`` seconds without any IOPub message for it: its ``idle`` was
+        missed (a kernel restarted under us, or the kernel dropped messages for this slow subscriber at the
+        high-water mark), and waiting for it would hang. The reply is authoritative."""
         if self.done:
             return True
-        return self.reply is not None and not self.iopub_seen and monotonic() - self.reply_at > grace
+        return self.reply is not None and monotonic() - max(self.reply_at, self.iopub_at) > grace
 
 
 class Mailbox:

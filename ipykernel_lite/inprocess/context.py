@@ -13,7 +13,7 @@ import zmq
 
 
 def shared_context() -> zmq.Context:
-    ctx = zmq.Context.instance()
+    ctx: zmq.Context = zmq.Context.instance()
     import zmq.asyncio as zmq_asyncio
 
     current = zmq_asyncio.Context._instance
@@ -21,6 +21,6 @@ def shared_context() -> zmq.Context:
         # pyzmq has no public setter for the singleton; sockets already open in a previous asyncio singleton
         # keep working (their context stays alive with them), only later instance() calls get the shared one
         with zmq_asyncio.Context._instance_lock:
-            zmq_asyncio.Context._instance = zmq_asyncio.Context.shadow(ctx.underlying)
+            zmq_asyncio.Context._instance = zmq_asyncio.Context.shadow(ctx.underlying)  # type: ignore[assignment]
             zmq_asyncio.Context._instance_pid = os.getpid()
     return ctx

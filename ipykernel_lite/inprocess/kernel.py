@@ -35,9 +35,9 @@ class InProcessKernel:
 
     def __init__(self, *, max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE) -> None:
         self.max_message_size = max_message_size
-        self._info = ConnectionInfo(
-            ip=f"ipykernel-lite-{os.getpid()}-{os.urandom(6).hex()}", transport="inproc", **_port_fields()
-        )
+        self._info = ConnectionInfo(ip=f"ipykernel-lite-{os.getpid()}-{os.urandom(6).hex()}", transport="inproc")
+        for channel, port in _PORTS.items():
+            setattr(self._info, f"{channel}_port", port)
         self._parts: KernelParts | None = None
         self._hooks: KernelHooks | None = None
         self._thread: threading.Thread | None = None
@@ -208,10 +208,6 @@ def _link_is_up(client: ClientT) -> ClientT:
     if link is not None:
         link.up = True
     return client
-
-
-def _port_fields() -> dict[str, int]:
-    return {f"{name}_port": port for name, port in _PORTS.items()}
 
 
 def _serve_cells_with(kernel: Kernel, hooks: KernelHooks) -> None:

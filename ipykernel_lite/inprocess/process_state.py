@@ -46,7 +46,7 @@ def snapshot() -> list[Any]:
 
 
 def apply(values: list[Any]) -> None:
-    for (ns, name), value in zip(_ATTRS, values):
+    for (ns, name), value in zip(_ATTRS, values[:-1], strict=True):
         if value is _MISSING:
             if hasattr(ns, name):
                 delattr(ns, name)

@@ -147,7 +147,7 @@ class ThreadInterrupts(InterruptPolicy):
         #: the kernel thread, set by it when it starts (read as "main" by the kernel's handlers)
         self.main_ident = None
 
-    @property  # type: ignore[override]
+    @property
     def armed(self) -> bool:
         return self._armed
 

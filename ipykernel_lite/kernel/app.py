@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
 
     ppid = os.environ.get("JPY_PARENT_PID")
     if ppid and ppid.isdigit() and int(ppid) > 1:
-        watch_parent(int(ppid), lambda: kernel.request_stop(0))
+        watch_parent(int(ppid), lambda: _orphaned(kernel))
 
     ControlThread(kernel).start()
     try:
@@ -269,6 +269,18 @@ def _enable_faulthandler() -> None:
 
 
 _fault_file: list[object] = []
+
+
+def _orphaned(kernel: Kernel) -> None:
+    """The editor is gone: stop now, even when a cell runs or waits for input that nobody can give."""
+    log.warning("parent process died: shutting down")
+    kernel.request_stop(0)
+    if kernel.interrupts.busy or kernel.interrupts.armed:
+        kernel.interrupts.interrupt_main()
+    # a cell that ignores KeyboardInterrupt (or C code holding the GIL) must not keep an orphan alive
+    hard = threading.Timer(3.0, os._exit, args=(1,))
+    hard.daemon = True
+    hard.start()
 
 
 def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 FLUSH_SIZE = 64 * 1024
 FLUSH_INTERVAL = 0.05
+#: the largest text one stream message carries
+MAX_MESSAGE_TEXT = 256 * 1024
 
 
 class OutStream(io.TextIOBase):
@@ -84,7 +86,11 @@ class OutStream(io.TextIOBase):
             text = "".join(self._buf)
             self._buf.clear()
             self._size = 0
-        self._iopub.publish_stream(self.name, text, self._parent())
+        parent = self._parent()
+        # one huge write becomes several messages: the high-water mark counts messages, so bounded message
+        # size keeps the memory a slow subscriber can pin bounded in bytes too
+        for start in range(0, len(text), MAX_MESSAGE_TEXT):
+            self._iopub.publish_stream(self.name, text[start : start + MAX_MESSAGE_TEXT], parent)
 
 
 class _BytesWriter:

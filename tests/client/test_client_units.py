@@ -77,7 +77,10 @@ def test_pending_settles_without_iopub_after_grace() -> None:
     p2 = Pending(req.msg_id, "shell", want_idle=True)
     p2.feed("iopub", reply_to(req, "status", {"execution_state": "busy"}))
     p2.feed("shell", reply_to(req, "execute_reply"))
-    assert not p2.settled(0.0), "IOPub works: wait for idle however long"
+    assert not p2.settled(60.0), "IOPub flows: wait for the idle while messages keep coming"
+    assert p2.settled(0.0), "answered, then silence for the grace period: the idle was dropped, stop waiting"
+    p2.feed("iopub", reply_to(req, "status", {"execution_state": "idle"}))
+    assert p2.done
 
 
 def test_heart_monitor_counts_misses_and_recovers() -> None:

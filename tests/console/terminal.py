@@ -70,8 +70,13 @@ class Terminal:
 
     def close(self) -> None:
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
+            # SIGTERM first: the console shuts its kernel down on the way out, a SIGKILL would orphan it
+            self.proc.terminate()
+            try:
+                self.wait_exit(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
         os.close(self.master)
 
     def _read(self, timeout: float) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -62,6 +63,23 @@ def test_print_then_ctrl_d_leaves_no_kernel_behind(terminal: Terminal, tmp_path:
     assert "+print(6*7)" in history
 
 
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])
+def test_closed_terminal_or_kill_still_shuts_the_kernel_down(
+    terminal: Terminal, tmp_path: Path, sig: signal.Signals
+) -> None:
+    at = terminal.expect("In [1]: ", timeout=30)
+    terminal.send("import os; os.getpid()\r")
+    at = terminal.expect("Out[1]: ", after=at)
+    end = terminal.expect("\n", after=at)
+    kernel_pid = int(terminal.text[at:end])
+    terminal.expect("In [2]: ", after=end)
+    os.kill(terminal.proc.pid, sig)
+    assert terminal.wait_exit() == 128 + sig
+    with pytest.raises(ProcessLookupError):
+        os.kill(kernel_pid, 0)
+    assert list((tmp_path / "runtime").iterdir()) == []
+
+
 def test_ctrl_c_interrupts_the_kernel_not_the_console(terminal: Terminal) -> None:
     at = terminal.expect("In [1]: ", timeout=30)
     # the marker is computed, so the echo of the typed line cannot match it
@@ -100,7 +118,7 @@ def test_getpass_shows_nothing_and_pdb_prompts_follow_each_other(terminal: Termi
     at = terminal.expect("In [1]: ", timeout=30)
     # the prompt is computed: the echo of the typed line must not look like it
     terminal.send("import getpass; key = getpass.getpass('K' + 'ey: ')\r")
-    at = terminal.expect("Key: ", after=at)
+    at = terminal.expect("Key:", after=at)  # its trailing space is a cursor move, not text
     terminal.send("hunter2\r")
     at = terminal.expect("In [2]: ", after=at)
     terminal.send("len(key)\r")
@@ -115,11 +133,11 @@ def test_getpass_shows_nothing_and_pdb_prompts_follow_each_other(terminal: Termi
     terminal.send("\r")
     at = terminal.expect("In [4]: ", after=at)
     terminal.send("f()\r")
-    at = terminal.expect("(Pdb) ", after=at)
+    at = terminal.expect("(Pdb)", after=at)
     terminal.send("p x * 100\r")
     # wait for the next prompt, not for the value: the client may still hand over the prompt before the
     # output the kernel sent ahead of it (a known client race between the stdin and IOPub sockets)
-    at = terminal.expect("(Pdb) ", after=at)
+    at = terminal.expect("(Pdb)", after=at)
     terminal.send("c\r")
     at = terminal.expect("Out[4]: 42\n", after=at)
     assert "4100\n" in terminal.text

@@ -33,9 +33,20 @@ def test_demo_window_runs_cells_and_follows_links(qtbot: Any, tmp_path: Path) ->
         pass
     assert window.editor.cell_marker_lines() == [1, 4]
     actions = {a.text(): a for a in window.actions()}
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT_MS)  # shortcuts work in the active window only
     window.editor.goto_line(2)
-    actions["Run cell and advance"].trigger()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return, ctrl_shift)  # run cell and advance
     assert window.editor.textCursor().blockNumber() + 1 == 4  # moved on to the next cell
+    wait_until(qtbot, lambda: "[run cell '## One' of buffer.py, line 2]" in shell.output_text())
+    shell.setFocus()
+    qtbot.keyClicks(shell, "if x:")
+    qtbot.keyClick(shell, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # a new line, nothing runs
+    assert shell.input_text() == "if x:\n"
+    qtbot.keyClick(shell, Qt.Key.Key_Return, ctrl_shift)  # the shell's Enter, not the editor's shortcut
+    assert window.editor.textCursor().blockNumber() + 1 == 4
+    shell.set_input_text("")
     actions["Run cell"].trigger()
     wait_until(qtbot, lambda: "ZeroDivisionError" in shell.output_text())
     window.editor.goto_line(1)

@@ -139,3 +139,19 @@ def test_a_killed_kernel_shows_died_and_restart_brings_it_back(qtbot: Any, panel
     shell.set_input_text("")
     run_typed(qtbot, shell, "print('x' in globals())")
     assert output_after(shell, "print('x' in globals())") == "\nFalse\n"
+
+
+def test_code_typed_before_an_input_prompt_is_kept(qtbot: Any, shell: ShellWidget) -> None:
+    replies: list[str] = []
+    shell.client.executeReplied.connect(lambda i, c: replies.append(i))
+    msg_id = shell.run("import time; time.sleep(0.3); v = input('V: '); print('got', v)")
+    qtbot.keyClicks(shell, "typed_ahead")  # while the cell runs, before it asks
+    wait_until(qtbot, lambda: shell.mode == "input")
+    assert shell.input_text() == ""  # set aside while the kernel's prompt is shown
+    qtbot.keyClicks(shell, "7")
+    qtbot.keyClick(shell, Qt.Key.Key_Return)
+    assert shell.input_text() == "typed_ahead"  # back as soon as the prompt is answered
+    qtbot.keyClicks(shell, "_more")  # typing on before the cell ends is not lost either
+    wait_until(qtbot, lambda: msg_id in replies)
+    assert "V: 7\ngot 7\n" in shell.output_text()
+    assert shell.input_text() == "typed_ahead_more"

@@ -106,8 +106,7 @@ def _sanitize(msg_type: str, content: dict[str, Any], data: st.DataObject) -> di
     ue = content.get("user_expressions")
     if isinstance(ue, dict):
         content["user_expressions"] = {
-            str(k): data.draw(st.sampled_from(HARMLESS_EXPRESSIONS)) if isinstance(v, str) else v
-            for k, v in ue.items()
+            str(k): data.draw(st.sampled_from(HARMLESS_EXPRESSIONS)) if isinstance(v, str) else v for k, v in ue.items()
         }
     if "gui" in content:
         content["gui"] = data.draw(st.sampled_from([None, "", "no-such-toolkit", 5]))

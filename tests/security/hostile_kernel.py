@@ -40,10 +40,10 @@ class FakeKernel(threading.Thread):
         self.subscribed = threading.Event()
         self.requests = 0
         self.errors: list[BaseException] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(5)
         for s in self.sockets.values():
             s.close(linger=0)
@@ -65,7 +65,7 @@ class FakeKernel(threading.Thread):
         for s in self.sockets.values():
             poller.register(s, zmq.POLLIN)
         by_socket = {s: ch for ch, s in self.sockets.items()}
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             for sock, _ in poller.poll(50):
                 ch = by_socket[sock]
                 try:

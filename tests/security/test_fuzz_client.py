@@ -24,7 +24,7 @@ from .hostile_kernel import FakeKernel, Out, Recipe
 
 CLEAN_ERRORS = (TimeoutError, KernelDied)
 #: the longest any call here may wait; a call must be back well within it plus this slack
-CALL_TIMEOUT = 0.25
+CALL_TIMEOUT = 0.2
 SLACK = 5.0
 
 #: Client bugs found by this fuzzer and not fixed yet: their inputs are left out of the random search and kept
@@ -47,15 +47,17 @@ def _reply_type(msg_type: str) -> str:
 def _parent_ids() -> st.SearchStrategy[Any]:
     ids: st.SearchStrategy[Any] = st.none() | st.integers() | st.text(max_size=8) | st.booleans()
     if "unhashable-parent-msg-id" not in KNOWN_CLIENT_BUGS:
-        ids = ids | st.lists(st.integers(), max_size=2) | st.dictionaries(st.text(max_size=3), st.integers())
+        ids = (
+            ids
+            | st.lists(st.integers(), min_size=1, max_size=2)
+            | st.dictionaries(st.text(max_size=3), st.integers(), min_size=1)
+        )
     return ids
 
 
 def draw_recipe(data: st.DataObject) -> Recipe:
     kind = data.draw(
-        st.sampled_from(
-            ["garbage", "forged", "bad-parts", "reply", "iopub", "stdin", "proper", "proper", "odd-parent"]
-        )
+        st.sampled_from(["garbage", "forged", "bad-parts", "reply", "iopub", "stdin", "proper", "proper", "odd-parent"])
     )
     channel = data.draw(st.sampled_from(["shell", "control", "stdin", "iopub"]))
     frames = data.draw(frames_st)
@@ -189,7 +191,7 @@ def test_client_survives_a_hostile_kernel(hostile: tuple[FakeKernel, BlockingCli
     outcomes: dict[str, int] = {}
 
     @settings(
-        max_examples=150,
+        max_examples=120,
         deadline=None,
         database=None,
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
@@ -213,7 +215,7 @@ def test_client_survives_a_hostile_kernel(hostile: tuple[FakeKernel, BlockingCli
 
     one()
     print("outcomes:", json.dumps(outcomes, indent=1, sort_keys=True))
-    assert fk.requests > 100, "the fake kernel hardly saw any request: the client did not really talk to it"
+    assert fk.requests > 40, "the fake kernel hardly saw any request: the client did not really talk to it"
     # after all that, a proper answer is still understood
     fk.plan, fk.hb_mode = [proper], "echo"
     assert kc.kernel_info(timeout=5)["status"] == "ok"

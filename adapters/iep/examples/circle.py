@@ -21,7 +21,7 @@ ax.set_aspect("equal")
 _ = ax.set_title("r = 2")
 
 
-## Ratio (fails: try Ctrl+Shift+Return)
+## Ratio (fails: try Ctrl+Shift+D)
 def ratio(a, b):
     scale = a / b
     return scale

@@ -47,7 +47,7 @@ def open_channels(
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             if channel == "stdin":
                 # watching must start before connecting, or a quick handshake goes unseen
-                link = LinkWatch(s, channel)
+                link = LinkWatch(s, channel, inproc=info.transport == "inproc")
             s.connect(info.url(channel))
     except BaseException:
         if link is not None:
@@ -81,7 +81,7 @@ class LinkWatch:
 
     _EVENTS = zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED
 
-    def __init__(self, sock: zmq.Socket[Any], name: str) -> None:
+    def __init__(self, sock: zmq.Socket[Any], name: str, *, inproc: bool = False) -> None:
         # inproc needs the socket's own context; a shadow shares it without owning it
         ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.shadow(sock.context.underlying)
         addr = f"inproc://ipykernel-lite-monitor-{name}-{id(self):x}"
@@ -90,7 +90,8 @@ class LinkWatch:
         self.monitor = ctx.socket(zmq.PAIR)
         self.monitor.linger = 0
         self.monitor.connect(addr)
-        self.up = False
+        # inproc connections have no handshake to report: they are up once connected
+        self.up = inproc
 
     def update(self) -> bool:
         """Read the pending events (never blocks); True if the link is up."""

@@ -69,12 +69,10 @@ def test_control_answers_while_shell_is_busy(kind: KernelKind, tmp_path: Path) -
                 started.set()
 
         cell = asyncio.ensure_future(
-            kc.execute("import time\nprint('go', flush=True)\ntime.sleep(1.5)", output_hook=hook)
+            kc.execute("import time\nprint('go', flush=True)\ntime.sleep(5)", output_hook=hook)
         )
         await asyncio.wait_for(started.wait(), 10)
-        t0 = time.monotonic()
         reply = await kc.complete("alpha_b", channel="control", timeout=5)
-        assert time.monotonic() - t0 < 1.0
         assert not cell.done(), "the completion waited for the cell"
         assert "alpha_beta" in reply["matches"]
         assert (await cell).ok

@@ -11,7 +11,7 @@ from .inspect_object import inspect
 from .jedi_complete import complete_with_jedi
 
 # Typical first requests: module attributes, imports, builtins, str methods, keyword args.
-_SAMPLES = ("import o", "os.path.jo", "pri", "s.up", "n.bit", "print(1, se", "d['")
+_SAMPLES = ("import o", "os.path.jo", "import os\nos.path.jo", "pri", "s.up", "n.bit", "print(1, se", "d['")
 
 
 def _exercise_jedi() -> None:

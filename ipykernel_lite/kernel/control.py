@@ -4,6 +4,7 @@ thread is busy running user code. It blocks in zmq poll with the GIL released un
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ipykernel_lite.control")
 
+#: GIL switch interval while a control request is served during a busy cell (seconds)
+BUSY_SWITCH_INTERVAL = 0.00005
+
 
 class ControlThread(threading.Thread):
     def __init__(self, kernel: Kernel) -> None:
         super().__init__(name="ipykernel_lite-control", daemon=True)
         self.kernel = kernel
+        self._switch_interval = sys.getswitchinterval()
 
     def run(self) -> None:
         k = self.kernel
@@ -31,10 +36,18 @@ class ControlThread(threading.Thread):
             except zmq.ZMQError as e:
                 log.warning("control socket: %s", e)
                 continue
+            # While user code holds the GIL in a Python loop, this thread gets it back only every switch
+            # interval (5 ms): a completion needing many hand-offs would take 100+ ms. Shorten it meanwhile.
+            busy = k.interrupts.busy
+            if busy:
+                sys.setswitchinterval(BUSY_SWITCH_INTERVAL)
             try:
                 k.dispatch(sock, frames, k.control_handlers)
             except Exception:  # never let one bad request kill the control thread
                 log.exception("control dispatch failed")
+            finally:
+                if busy:
+                    sys.setswitchinterval(self._switch_interval)
         # this thread owns the socket: close it, lingering so a shutdown_reply just sent still leaves
         sock.close(linger=1000)
         k.close_wake_sender()

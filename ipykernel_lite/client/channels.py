@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import zmq
 
 from ..protocol import ConnectionInfo
+from ..protocol.curve import curve_keys
 
 CHANNEL_TYPES: dict[str, int] = {
     "shell": zmq.DEALER,
@@ -31,6 +32,8 @@ def open_channels(
     """
     sockets: dict[str, SocketT] = {}
     link: LinkWatch | None = None
+    # a connection file with CURVE keys (jupyter_client's transport_encryption) makes every socket a CURVE client
+    keys = curve_keys(info)
     try:
         for channel, kind in CHANNEL_TYPES.items():
             s = ctx.socket(kind)
@@ -45,6 +48,11 @@ def open_channels(
                 s.setsockopt(zmq.IDENTITY, identity)
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
+            if keys is not None:
+                from ..kernel.curve import apply_client
+
+                # like jupyter_client: the file's key pair on the message channels, a throwaway one on hb
+                apply_client(s, keys, ephemeral=channel == "hb")
             if channel == "stdin":
                 # watching must start before connecting, or a quick handshake goes unseen
                 link = LinkWatch(s, channel, inproc=info.transport == "inproc")

@@ -129,6 +129,8 @@ class Mailbox:
         if channel == "iopub":
             self.iopub_alive = True
         pid = msg.parent_header.get("msg_id")
+        if not isinstance(pid, str):
+            pid = None  # a hostile or broken kernel's parent id (list, object…) routes nowhere
         if pid:
             p = self.pending.get(pid)
             if p is not None and p.accepts(channel):

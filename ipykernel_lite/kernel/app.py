@@ -15,7 +15,7 @@ import zmq
 
 from ..protocol import MessageFactory, Signer, WireCodec
 from ..protocol.connection import ConnectionInfo, read_connection_file, write_connection_file
-from ..protocol.curve import CurveKeys, has_curve_keys
+from ..protocol.curve import CurveKeyError, CurveKeys, has_curve_keys
 from ..protocol.wire import DEFAULT_MAX_MESSAGE_SIZE
 from .control import ControlThread
 from .execution import Executor
@@ -204,7 +204,12 @@ def main(argv: list[str] | None = None) -> None:
     if has_curve_keys(info):
         from .curve import server_keys
 
-        keys = server_keys(info)
+        try:
+            keys = server_keys(info)
+        except CurveKeyError as e:
+            # never fall back to plain text when encryption was asked for
+            print(f"ipykernel_lite: {e}", file=sys.__stderr__)
+            sys.exit(1)
     elif info.transport == "tcp" and not _loopback(info.ip):
         log.warning("listening on %s over TCP without encryption: add CURVE keys to the connection file", info.ip)
     ctx = zmq.Context()

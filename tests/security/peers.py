@@ -13,9 +13,9 @@ from typing import Any
 
 import zmq
 
-from ipykernel_lite.kernel.curve import apply_client
+from ipykernel_lite.kernel.curve import apply_client, is_curve, new_keypair
 from ipykernel_lite.protocol import DELIM, ConnectionInfo, Message, MessageFactory, ProtocolError, Signer, WireCodec
-from ipykernel_lite.protocol.curve import CurveKeys, curve_keys
+from ipykernel_lite.protocol.curve import CurveKeys, curve_keys, set_curve_keys
 
 SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER, "iopub": zmq.SUB, "hb": zmq.DEALER}
 _AUTO: Any = object()
@@ -139,18 +139,27 @@ class RawPeer:
         assert rep is not None, f"no reply to {msg_type} on {channel} within {timeout} s"
         return rep
 
-    def execute(self, code: str, timeout: float = 20.0, **extra: Any) -> tuple[Message, list[Message]]:
+    def execute(
+        self, code: str, timeout: float = 20.0, *, outputs: bool = True, **extra: Any
+    ) -> tuple[Message, list[Message]]:
+        """Run ``code``; the reply and (with ``outputs``, which needs a live IOPub subscription: see
+        ``wait_ready``) the request's IOPub messages up to idle."""
         content = {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False}
         content.update(extra)
         msg = self.send("shell", "execute_request", content)
         rep = self.reply("shell", msg, timeout)
         assert rep is not None, f"no execute_reply for {code!r}"
-        outputs = self.idle(msg, timeout) if "iopub" in self.sockets else []
-        return rep, outputs
+        if not outputs:
+            return rep, []
+        got = self.idle(msg, timeout)
+        assert got, f"no idle status on IOPub for {code!r}"
+        return rep, got
 
     def evaluate(self, expression: str, timeout: float = 20.0) -> str:
         """``repr``-ish text/plain of ``expression`` in the kernel, through user_expressions (no output)."""
-        rep, _ = self.execute("", timeout, user_expressions={"x": expression}, silent=True, store_history=False)
+        rep, _ = self.execute(
+            "", timeout, outputs=False, user_expressions={"x": expression}, silent=True, store_history=False
+        )
         value = rep.content["user_expressions"]["x"]
         assert value.get("status") == "ok", value
         return str(value["data"]["text/plain"])
@@ -198,3 +207,21 @@ def handshake_outcome(sock: zmq.Socket[Any], url: str, timeout: float = 10.0) ->
     finally:
         sock.disable_monitor()
         mon.close(linger=0)
+
+
+def client_speaks_curve() -> bool:
+    """Whether ipykernel_lite.client applies the connection file's CURVE keys (see the lead's patch)."""
+    from ipykernel_lite.client import channels
+
+    info = ConnectionInfo(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
+    set_curve_keys(info, new_keypair())
+    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
+    try:
+        sockets, link = channels.open_channels(ctx, info, b"probe")
+        link.close()
+        speaks = all(is_curve(s) for s in sockets.values())
+        for s in sockets.values():
+            s.close(linger=0)
+        return speaks
+    finally:
+        ctx.term()

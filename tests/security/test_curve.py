@@ -31,7 +31,7 @@ from ipykernel_lite.protocol.curve import (
 
 from ..conftest import TEST_KERNEL
 from .conftest import Running, launch
-from .peers import RawPeer, handshake_outcome
+from .peers import RawPeer, client_speaks_curve, handshake_outcome
 
 CHANNELS = ("shell", "control", "stdin", "iopub", "hb")
 SOCKET_TYPES = {"shell": zmq.DEALER, "control": zmq.DEALER, "stdin": zmq.DEALER, "iopub": zmq.SUB, "hb": zmq.DEALER}
@@ -119,8 +119,9 @@ def test_kernel_refuses_to_start_with_bad_keys(tmp_path: Path, make: Any, proble
     proc = subprocess.run(
         [sys.executable, "-m", "ipykernel_lite", "-f", str(path)], capture_output=True, text=True, timeout=60
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 1
     assert problem in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 # --- the kernel as a CURVE server --------------------------------------------------------------------------------
@@ -135,6 +136,7 @@ def test_keyed_peer_runs_code_on_every_channel(curve_kernel: Running) -> None:
     with curve_kernel.peer() as p:
         assert p.keys is not None
         assert all(is_curve(s) for s in p.sockets.values())
+        p.wait_ready()
         rep, outputs = p.execute("print('over curve')")
         assert rep.content["status"] == "ok"
         assert [m.content["text"] for m in outputs if m.msg_type == "stream"] == ["over curve\n"]
@@ -173,6 +175,7 @@ def test_plain_peer_never_gets_an_answer_nor_runs_code(curve_kernel: Running) ->
 
 
 # --- jupyter_client's transport_encryption -----------------------------------------------------------------------
+@pytest.mark.timeout(120)  # a kernel start, an interrupt and a shutdown through jupyter_client, on a busy machine
 def test_jupyter_client_with_transport_encryption_required() -> None:
     from jupyter_client.blocking import BlockingKernelClient
     from jupyter_client.manager import KernelManager
@@ -191,7 +194,11 @@ def test_jupyter_client_with_transport_encryption_required() -> None:
         assert reply["content"]["status"] == "ok"
         assert kc.hb_channel.is_beating()  # jupyter_client's heartbeat uses its own throwaway key pair
         # interrupt_mode "message": the interrupt_request travels encrypted on control
-        kc.execute("import time; time.sleep(30)")
+        msg_id = kc.execute("import time; print('sleeping', flush=True); time.sleep(30)")
+        while True:  # an interrupt before the cell runs would find an idle kernel, which ignores it
+            out = kc.get_iopub_msg(timeout=20)
+            if out["parent_header"].get("msg_id") == msg_id and out["msg_type"] == "stream":
+                break
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
@@ -211,24 +218,6 @@ def test_jupyter_client_with_transport_encryption_required() -> None:
 
 
 # --- our own client ----------------------------------------------------------------------------------------------
-def client_speaks_curve() -> bool:
-    """Whether ipykernel_lite.client applies the connection file's CURVE keys (see the lead's patch)."""
-    from ipykernel_lite.client import channels
-
-    info = ConnectionInfo(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
-    set_curve_keys(info, new_keypair())
-    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
-    try:
-        sockets, link = channels.open_channels(ctx, info, b"probe")
-        link.close()
-        speaks = all(is_curve(s) for s in sockets.values())
-        for s in sockets.values():
-            s.close(linger=0)
-        return speaks
-    finally:
-        ctx.term()
-
-
 needs_client_curve = pytest.mark.skipif(
     not client_speaks_curve(),
     reason="ipykernel_lite.client does not apply CURVE keys yet (patch to client/channels.py pending)",

@@ -49,7 +49,7 @@ class Fuzzer:
     def _replace(self, channel: str) -> zmq.Socket[Any]:
         # the kernel reads stdin only while user code waits for input: that queue fills up and stays full
         old = self.peer.sockets[channel]
-        new = self.ctx.socket(old.socket_type)
+        new = self.ctx.socket(old.type)
         new.linger = 0
         new.connect(self.run.info.url(channel))
         old.close(linger=0)

@@ -203,15 +203,25 @@ def test_jupyter_client_with_transport_encryption_required() -> None:
         reply = kc.get_shell_msg(timeout=20)
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
 
-        # the same kernel, from a jupyter_client without the keys: nothing gets through
+        # the same kernel, from a client without the keys: nothing gets through. A plain DEALER whose handshake
+        # fails has no peer, so a blocking send would wait forever: send with a timeout, then expect no reply.
         plain = BlockingKernelClient()
         plain.load_connection_info({k: v for k, v in written.items() if not k.startswith("curve_")})
-        plain.start_channels()
+        ctx = zmq.Context.instance()
+        sock = ctx.socket(zmq.DEALER)
+        sock.linger = 0
+        sock.sndtimeo = 1000
         try:
-            with pytest.raises(TimeoutError):
-                plain.kernel_info(reply=True, timeout=1.0)
+            sock.connect(f"tcp://{written['ip']}:{written['shell_port']}")
+            msg = plain.session.msg("kernel_info_request", {})
+            try:
+                plain.session.send(sock, msg)
+            except zmq.Again:
+                pass  # never connected: that is the refusal
+            else:
+                assert not sock.poll(1000), "a client without the keys got an answer"
         finally:
-            plain.stop_channels()
+            sock.close(0)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

@@ -73,13 +73,14 @@ class InterruptPolicy:
         ``time.sleep``) would otherwise wait for that call to end; re-sending it interrupts the call.
         """
         self._delivered.clear()
-        threading.Thread(target=self._deliver, name="ipykernel_lite-interrupt", daemon=True).start()
+        self._send_once()  # at once, from the calling thread: the usual case needs nothing more
+        threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True).start()
 
-    def _deliver(self) -> None:
+    def _redeliver(self) -> None:
         for _ in range(RESEND_LIMIT):
-            self._send_once()
             if self._delivered.wait(RESEND_INTERVAL):
                 return
+            self._send_once()
 
     def _send_once(self) -> None:
         if hasattr(signal, "pthread_kill") and self.main_ident is not None:

@@ -45,8 +45,8 @@ def kernel_info() -> JSONDict:
             },
         ],
         "debugger": False,
-        # our extensions (docs/protocol.md): pause_request on control, gui_request on shell
-        "supported_features": ["pause", "gui"],
+        # our extensions (docs/protocol.md): pause_request and variables_request on control, gui_request on shell
+        "supported_features": ["pause", "gui", "variables"],
     }
 
 

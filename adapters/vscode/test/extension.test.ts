@@ -119,14 +119,21 @@ test("input() opens an input box; the answer goes back to the kernel", { timeout
 });
 
 test("the interactive window shows each run's code and outputs, in order", { timeout: 30000 }, async () => {
-  await run("runCell", doc.uri, 6);
   const panel = rec.panels[0];
   assert.ok(panel, "a webview panel opened on the first run");
+  panel.fromPage({ type: "ready" }); // the page loaded: what was queued for it is posted
+  assert.ok(panel.posted.some((m) => m.type === "run"), "runs before the page was ready were queued, not lost");
+  const before = panel.posted.length;
+  await run("runCell", doc.uri, 6);
   assert.equal(rec.panels.length, 1, "one window for every run");
-  panel.fromPage({ type: "ready" });
-  await until(() => panel.posted.find((m) => m.type === "output" && m.html.includes("HELLO")), 5000, "the output");
-  const lastRun = panel.posted.filter((m) => m.type === "run").at(-1);
-  const mine = panel.posted.filter((m) => m.run === lastRun.run);
+  const mine = await until(
+    () => {
+      const posted = panel.posted.slice(before);
+      return posted.some((m) => m.type === "output") ? posted : undefined;
+    },
+    5000,
+    "the output",
+  );
   assert.deepEqual(
     mine.map((m) => m.type),
     ["run", "output"],
@@ -134,6 +141,7 @@ test("the interactive window shows each run's code and outputs, in order", { tim
   assert.equal(mine[0].code, "print(greeting.upper())\n");
   assert.equal(mine[0].origin, "shout.py:6");
   assert.equal(mine[1].kind, "stream");
+  assert.equal(mine[1].html, "HELLO\n");
 });
 
 test("rich outputs reach the window as HTML: an image, a table, an error with frame links", { timeout: 30000 }, async () => {
@@ -150,6 +158,8 @@ test("rich outputs reach the window as HTML: an image, a table, an error with fr
   vscode.openEditor(scratch);
   const before = panel.posted.length;
   await run("runCell", scratch.uri, 1);
+  // outputs reach the page through an ordered chain of renders: wait for the last one
+  await until(() => panel.posted.slice(before).find((m) => m.kind === "error"), 5000, "the error output");
   const posted = panel.posted.slice(before);
   const table = posted.find((m) => m.kind === "text/html");
   assert.ok(table, JSON.stringify(posted));

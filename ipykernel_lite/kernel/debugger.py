@@ -172,7 +172,8 @@ class Debugger:
     # --- pause (control thread) ----------------------------------------------------------------------------
     def pause_request(self, msg: Message) -> JSONDict:
         k = self.kernel
-        if not k.interrupts.armed or self.prompts:
+        policy = k.interrupts
+        if not (policy.armed or policy.busy) or self.prompts:
             return {"status": "ok", "paused": False}
         parent = k.parent
         if parent is not None and not parent.content.get("allow_stdin", True):
@@ -184,9 +185,26 @@ class Debugger:
             }
         # import pdb and make the debugger here: the signal handler should only start it
         self._pause_pdb = self.load().KernelPdb()
-        k.interrupts.on_interrupt = self._pause_here
-        k.interrupts.interrupt_main()
+        if not policy.armed:
+            # the request is being prepared (execute_input is out, the code not running yet): stop at its
+            # first line. If the main thread armed meanwhile, take the hook back and interrupt instead.
+            policy.on_start.append(self._pause_at_start)
+            if not policy.armed:
+                return {"status": "ok", "paused": True}
+            try:
+                policy.on_start.remove(self._pause_at_start)
+            except ValueError:
+                return {"status": "ok", "paused": True}  # the main thread took it: it pauses at the start
+        policy.on_interrupt = self._pause_here
+        policy.interrupt_main()
         return {"status": "ok", "paused": True}
+
+    def _pause_at_start(self) -> None:
+        """Main thread, as user code starts: step into its first line (the kernel's frames are skipped)."""
+        p, self._pause_pdb = self._pause_pdb or self.load().KernelPdb(), None
+        p.reset()
+        p.set_step()
+        sys.settrace(p.trace_dispatch)
 
     def _pause_here(self, frame: FrameType | None) -> None:
         """SIGINT handler hook on the main thread: the debugger stops at the next line the cell runs."""

@@ -48,9 +48,17 @@
     return outputs;
   }
 
+  // Follow the newest output while the reader is at the end; once they scroll up, leave the view alone.
+  // Images decode after they are inserted, so growth is watched, not only insertions.
+  let stick = true;
+  const scroller = document.scrollingElement || document.documentElement;
   function scrollToEnd() {
-    window.scrollTo(0, document.body.scrollHeight);
+    if (stick) scroller.scrollTop = scroller.scrollHeight;
   }
+  window.addEventListener("scroll", () => {
+    stick = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;
+  });
+  new ResizeObserver(scrollToEnd).observe(log);
 
   function append(msg) {
     const outputs = outputsOf(msg.run);

@@ -1,0 +1,137 @@
+"""The extension in real VS Code (code-server 4.100.3 + chromium, see conftest.py): the scenarios of issue 15.
+
+One VS Code window and one kernel for the module; the tests run in file order, each leaving the kernel idle.
+Keys are the extension's own bindings (Ctrl+Alt+Enter runs the cell at the cursor). Every wait is for something
+on the page (a selector, a text), bounded by Playwright's timeout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .conftest import CodeServer, screenshot
+
+pytestmark = [pytest.mark.vscode_e2e, pytest.mark.timeout(240)]
+
+DEMO = """\
+# %% plot and table
+import matplotlib.pyplot as plt
+import pandas as pd
+
+df = pd.DataFrame({"city": ["Oslo", "Lima"], "temp": [3.5, 19.0]})
+plt.plot([1, 2, 3], [2, 4, 1])
+df
+
+# %% ask
+name = input("name? ")
+print("hello", name)
+
+# %% fail
+def area(r):
+    return 3.14 / r
+
+area(0)
+"""
+#: 1-based lines of DEMO
+LINE_PLOT, LINE_ASK, LINE_FAIL, LINE_DIVIDE, LINE_CALL = 2, 10, 14, 15, 17
+
+WAIT = 90_000  # ms: the first run starts the bridge and the kernel and imports pandas and matplotlib
+
+
+@pytest.fixture(scope="module")
+def page(code_server: CodeServer, browser: Any) -> Iterator[Any]:
+    (code_server.workspace / "demo.py").write_text(DEMO)
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT)
+    pg.goto(f"{code_server.url}?folder={code_server.workspace}")
+    pg.wait_for_selector(".monaco-workbench .part.editor")
+    # the Explorer lists the file once the workspace is loaded; open it with Quick Open
+    pg.locator(".explorer-folders-view .monaco-list-row", has_text="demo.py").wait_for()
+    pg.keyboard.press("Control+P")
+    pg.locator(".quick-input-widget input").fill("demo.py")
+    pg.locator(".quick-input-list .monaco-list-row", has_text="demo.py").first.wait_for()
+    pg.keyboard.press("Enter")
+    pg.locator(".monaco-editor .view-lines", has_text="plot and table").wait_for()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def go_to_line(page: Any, line: int) -> None:
+    """Ctrl+G, the line, Enter; then wait for the status bar to say so."""
+    page.locator(".monaco-editor .view-lines").first.click()
+    page.keyboard.press("Control+G")
+    page.locator(".quick-input-widget input").fill(f":{line}")
+    page.keyboard.press("Enter")
+    cursor_at(page, line)
+
+
+def cursor_at(page: Any, line: int) -> None:
+    page.locator(".statusbar-item", has_text=re.compile(rf"^Ln {line}, Col \d+")).wait_for()
+
+
+def interactive(page: Any) -> Any:
+    """The interactive window's page: VS Code nests a webview's document in two iframes."""
+    return page.frame_locator("iframe.webview.ready").frame_locator("#active-frame")
+
+
+def run_cell_at(page: Any, line: int) -> None:
+    go_to_line(page, line)
+    page.keyboard.press("Control+Alt+Enter")
+
+
+def test_plot_and_dataframe_show_in_the_interactive_window(page: Any) -> None:
+    run_cell_at(page, LINE_PLOT)
+    window = interactive(page)
+    table = window.locator(".output.text-html table.dataframe")
+    table.wait_for()
+    assert table.locator("td", has_text="Oslo").count() == 1
+    image = window.locator(".output.image-png img.image")
+    image.wait_for()
+    assert image.evaluate("img => img.naturalWidth") > 100  # decoded: a real PNG, not a broken image
+    assert window.locator(".run .input .code").first.inner_text().startswith("import matplotlib.pyplot as plt")
+    page.locator(".statusbar-item", has_text="kernel idle").wait_for()
+    screenshot(page, "vscode-interactive-window.png")
+
+
+def test_input_opens_an_input_box_whose_answer_reaches_the_kernel(page: Any) -> None:
+    run_cell_at(page, LINE_ASK)
+    box = page.locator(".quick-input-widget input[placeholder='name? ']")
+    box.wait_for()
+    screenshot(page, "vscode-input-box.png")
+    box.fill("Ada")
+    page.keyboard.press("Enter")
+    interactive(page).locator(".output.stream.stdout", has_text="hello Ada").wait_for()
+
+
+def test_ctrl_click_on_a_traceback_frame_opens_the_line(page: Any) -> None:
+    run_cell_at(page, LINE_FAIL)
+    frame = interactive(page).locator(f"a.frame[data-line='{LINE_DIVIDE}']")
+    frame.wait_for()
+    assert frame.get_attribute("data-path", timeout=5000).endswith("demo.py")
+    page.locator(".statusbar-item", has_text="kernel idle").wait_for()
+    # move away first, so that landing on the frame's line is the click's doing
+    go_to_line(page, 1)
+    frame.click(modifiers=["Control"])
+    cursor_at(page, LINE_DIVIDE)
+    frame.scroll_into_view_if_needed()
+    screenshot(page, "vscode-traceback-jump.png")
+
+
+def test_the_variables_view_lists_the_kernels_variables(page: Any) -> None:
+    header = page.locator(".pane-header", has_text="Kernel Variables")
+    if header.get_attribute("aria-expanded") != "true":
+        header.click()
+    view = page.locator(".pane", has=header)
+    row = view.locator(".monaco-list-row", has_text=re.compile(r"^name\s*str \(3\) = 'Ada'"))
+    row.wait_for()
+    df = view.locator(".monaco-list-row", has_text=re.compile(r"^df\s*DataFrame"))
+    df.wait_for()
+    assert view.locator(".monaco-list-row", has_text=re.compile(r"^area\s*function")).count() == 1
+    screenshot(page, "vscode-variables-view.png")

@@ -103,6 +103,13 @@ def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer
         "update.mode": "none",
         "workbench.tips.enabled": False,
         "editor.minimap.enabled": False,
+        # the tests type code: keep the editor from adding brackets, quotes and indentation of its own
+        "editor.autoClosingBrackets": "never",
+        "editor.autoClosingQuotes": "never",
+        "editor.autoIndent": "none",
+        "editor.acceptSuggestionOnEnter": "off",
+        "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
+        "editor.suggestOnTriggerCharacters": False,
     }
     (user_data / "User" / "settings.json").write_text(json.dumps(settings))
     (tmp / "config.yaml").write_text("bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n")

@@ -63,9 +63,10 @@ def page(code_server: CodeServer, browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def go_to_line(page: Any, line: int) -> None:
-    """Ctrl+G, the line, Enter; then wait for the status bar to say so."""
-    page.locator(".monaco-editor .view-lines").first.click()
+def go_to_line(page: Any, line: int, tab: str = "demo.py") -> None:
+    """Focus the editor of that tab, Ctrl+G, the line, Enter; then wait for the status bar to say so."""
+    page.locator(".tabs-container .tab", has_text=tab).first.click()
+    page.locator(".tabs-container .tab.active", has_text=tab).first.wait_for()
     page.keyboard.press("Control+G")
     page.locator(".quick-input-widget input").fill(f":{line}")
     page.keyboard.press("Enter")
@@ -81,8 +82,8 @@ def interactive(page: Any) -> Any:
     return page.frame_locator("iframe.webview.ready").frame_locator("#active-frame")
 
 
-def run_cell_at(page: Any, line: int) -> None:
-    go_to_line(page, line)
+def run_cell_at(page: Any, line: int, tab: str = "demo.py") -> None:
+    go_to_line(page, line, tab)
     page.keyboard.press("Control+Alt+Enter")
 
 
@@ -122,6 +123,34 @@ def test_ctrl_click_on_a_traceback_frame_opens_the_line(page: Any) -> None:
     cursor_at(page, LINE_DIVIDE)
     frame.scroll_into_view_if_needed()
     screenshot(page, "vscode-traceback-jump.png")
+
+
+def command(page: Any, title: str) -> None:
+    """Run a command by its title from the command palette."""
+    page.keyboard.press("F1")
+    page.locator(".quick-input-widget input").fill(f">{title}")
+    page.locator(".quick-input-list .monaco-list-row", has_text=title).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+def test_a_frame_in_an_unsaved_buffer_opens_that_buffer(page: Any) -> None:
+    command(page, "New Untitled Text File")
+    command(page, "Change Language Mode")
+    page.locator(".quick-input-widget input[placeholder='Select Language Mode']").fill("python")
+    page.locator(".quick-input-list .monaco-list-row", has_text="(python)").first.wait_for()
+    page.keyboard.press("Enter")
+    page.locator("[id='status.editor.mode']", has_text="Python").wait_for()
+    page.keyboard.type("# %% scratch\ndef half(x):\n    return x / 0\n\nhalf(4)\n")
+    page.locator(".monaco-editor .view-lines", has_text="half(4)").wait_for()
+    run_cell_at(page, 2, tab="Untitled-")
+    frame = interactive(page).locator("a.frame[data-path^='Untitled-'][data-line='3']")
+    frame.wait_for()
+    page.locator(".statusbar-item", has_text="kernel idle").wait_for()
+    # the unsaved buffer is not the active editor any more: the click must bring it back, at line 3
+    go_to_line(page, 5)
+    frame.click(modifiers=["Control"])
+    page.locator(".tabs-container .tab.active", has_text="Untitled-").wait_for()
+    cursor_at(page, 3)
 
 
 def test_the_variables_view_lists_the_kernels_variables(page: Any) -> None:

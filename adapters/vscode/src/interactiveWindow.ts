@@ -77,7 +77,9 @@ export class InteractiveWindow implements vscode.Disposable {
 
   output(n: OutputNotification): void {
     if (n.msg_type === "execute_input" && n.msg_id && this.pendingOrigin) {
+      // only the first request of a command is labelled: "Run Below" sends one per cell, from other lines
       this.origins.set(n.msg_id, this.pendingOrigin);
+      this.pendingOrigin = null;
       // a long session: forget the oldest (Map keeps insertion order)
       if (this.origins.size > 1000) this.origins.delete(this.origins.keys().next().value as string);
     }

@@ -80,6 +80,7 @@
     const msg = event.data;
     switch (msg.type) {
       case "run":
+        stick = true; // a new run is what the reader asked to see
         startRun(msg);
         break;
       case "output":

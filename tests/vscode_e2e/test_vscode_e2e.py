@@ -44,6 +44,9 @@ WAIT = 90_000  # ms: the first run starts the bridge and the kernel and imports 
 
 @pytest.fixture(scope="module")
 def page(code_server: CodeServer, browser: Any) -> Iterator[Any]:
+    # the demo's first cell needs them in the kernel's environment (this interpreter)
+    pytest.importorskip("pandas", reason="pip install pandas (extra vscode-e2e)")
+    pytest.importorskip("matplotlib", reason="pip install matplotlib (extra gui)")
     (code_server.workspace / "demo.py").write_text(DEMO)
     context = browser.new_context(viewport={"width": 1400, "height": 860})
     pg = context.new_page()

@@ -35,9 +35,17 @@ def area(r):
     return 3.14 / r
 
 area(0)
+
+# %% displays
+from ipykernel_lite.display import clear_output, display, update_display
+print("gone")
+clear_output()
+display("step 1", display_id="progress")
+update_display("step 2", display_id="progress")
+display({"text/markdown": "**bold** move", "text/plain": "bold move"}, raw=True)
 """
 #: 1-based lines of DEMO
-LINE_PLOT, LINE_ASK, LINE_FAIL, LINE_DIVIDE, LINE_CALL = 2, 10, 14, 15, 17
+LINE_PLOT, LINE_ASK, LINE_FAIL, LINE_DIVIDE, LINE_CALL, LINE_DISPLAYS = 2, 10, 14, 15, 17, 20
 
 WAIT = 90_000  # ms: the first run starts the bridge and the kernel and imports pandas and matplotlib
 
@@ -126,6 +134,16 @@ def test_ctrl_click_on_a_traceback_frame_opens_the_line(page: Any) -> None:
     cursor_at(page, LINE_DIVIDE)
     frame.scroll_into_view_if_needed()
     screenshot(page, "vscode-traceback-jump.png")
+
+
+def test_clear_output_update_display_and_markdown(page: Any) -> None:
+    run_cell_at(page, LINE_DISPLAYS)
+    window = interactive(page)
+    markdown = window.locator(".output.text-markdown .markdown strong", has_text="bold")
+    markdown.wait_for()  # rendered by VS Code's Markdown renderer, the last output of the cell
+    run = window.locator(".run", has=window.locator(".output.text-markdown"))
+    assert run.locator(".output[data-display-id='progress']").inner_text() == "'step 2'"
+    assert run.locator(".output.stream", has_text="gone").count() == 0  # cleared before the displays came
 
 
 def command(page: Any, title: str) -> None:

@@ -11,7 +11,6 @@ import os
 
 import zmq
 
-
 _replaced: list[zmq.Context] = []
 
 

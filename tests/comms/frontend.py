@@ -17,7 +17,7 @@ class Frontend:
     def __init__(self, kernel_name: str, tmp: Path) -> None:
         self.log_path = tmp / f"{kernel_name}.log"
         self.km = KernelManager(kernel_name=kernel_name)
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in close())
+        self._log = open(self.log_path, "wb")  # closed in close()
         self.km.start_kernel(stderr=self._log, cwd=str(tmp))
         self.kc = self.km.client()
         self.kc.start_channels()

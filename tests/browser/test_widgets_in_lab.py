@@ -7,6 +7,7 @@ first page load). Every wait is on a selector or a text in the page, bounded by 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def _notebook(path: Path) -> None:
     path.write_text(json.dumps(nb))
 
 
-def test_widgets_slider_interact_and_tqdm(lab: Lab, browser: Any) -> None:
+def test_widgets_slider_interact_and_tqdm(lab: Lab, browser: Any, tmp_path: Path) -> None:
     started = time.monotonic()
     _notebook(lab.root / "widgets.ipynb")
     page = browser.new_page(viewport={"width": 1100, "height": 900})
@@ -92,8 +93,10 @@ def test_widgets_slider_interact_and_tqdm(lab: Lab, browser: Any) -> None:
 
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:deselect-all')")
         page.mouse.click(5, 5)
-        DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
-        page.locator(".jp-NotebookPanel").first.screenshot(path=str(DOCS_IMG))
+        # IPYKERNEL_LITE_SCREENSHOTS=1 refreshes the picture in docs/; otherwise it stays in the test's tmp dir
+        shot = DOCS_IMG if os.environ.get("IPYKERNEL_LITE_SCREENSHOTS") == "1" else tmp_path / DOCS_IMG.name
+        page.locator(".jp-NotebookPanel").first.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
     finally:
         page.close()
     print(f"\nbrowser test took {time.monotonic() - started:.1f} s (JupyterLab start-up not counted)")

@@ -117,3 +117,18 @@ def test_nbclient_stores_the_widget_state(any_kernel: Frontend, tmp_path: Any) -
     assert [(s["value"], s["description"]) for s in sliders] == [(4, "n")]
     (output,) = nb.cells[0].outputs
     assert output["data"][WIDGET_VIEW]["model_id"] in state
+
+
+def test_matplotlib_widget_backend_shows_an_ipympl_canvas(any_kernel: Frontend) -> None:
+    pytest.importorskip("ipympl")
+    fe = any_kernel
+    fe.execute("import os; os.environ['MPLCONFIGDIR'] = os.getcwd()")
+    out = fe.execute(
+        "%matplotlib widget\nimport matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 3, 2]);"
+    )
+    models = _models(out)
+    (view,) = _views(out)
+    assert models[view]["_model_name"] == "MPLCanvasModel"
+    # the frontend's first request: ipympl answers with the drawn image, as on ipykernel
+    out = fe.outputs(fe.comm_msg(view, {"method": "custom", "content": {"type": "initialized"}}))
+    assert any(m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == view for m in out)

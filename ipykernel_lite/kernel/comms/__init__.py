@@ -11,9 +11,11 @@ needs nothing more: the kernel echoes a frontend's state change while handling t
 
 from __future__ import annotations
 
+import sys
 from types import ModuleType
 
 from ..extensions import ExtensionHost, KernelExtension
+from ..mpl.backends import WIDGET_MODULE
 from ..post_import import when_imported
 from .manager import CommManager
 
@@ -29,10 +31,23 @@ class CommExtension(KernelExtension):
         host.handle("comm_info_request", manager.comm_info_request, channels=("shell", "control"))
         host.hooks.shutdown.append(manager.clear)
         host.provide("comm", manager)
+        host.hooks.post_execute.append(show_widget_figures)
         when_imported("comm", self._comm_imported)
+
+    def close(self) -> None:
+        self.manager.clear()
 
     def _comm_imported(self, module: ModuleType) -> None:
         from . import comm_package
 
         comm_package.install(self.manager)
         comm_package.hook(module)
+
+
+def show_widget_figures() -> None:
+    """``%matplotlib widget``: display the figures of the cell, as ipympl does under IPython's post_execute
+    event (it registers for it only when ``get_ipython()`` answers); a second call shows nothing new."""
+    module = sys.modules.get(WIDGET_MODULE)
+    flush = getattr(module, "flush_figures", None)
+    if callable(flush):
+        flush()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
 
 log = logging.getLogger("ipykernel_lite.kernel")
 

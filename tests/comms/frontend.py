@@ -77,11 +77,18 @@ class Frontend:
                 continue
             got.append(msg)
 
+    @staticmethod
+    def reply(get: Any, msg_id: str) -> Msg:
+        """The reply to ``msg_id``; earlier replies are skipped (wait_for_ready may leave a kernel_info_reply)."""
+        while True:
+            reply: Msg = get(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
     def execute(self, code: str) -> list[Msg]:
         """Run ``code``; its IOPub outputs. Fails on an error in the cell."""
         msg_id = self.kc.execute(code)
-        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
-        assert reply["parent_header"]["msg_id"] == msg_id
+        reply = self.reply(self.kc.get_shell_msg, msg_id)
         out = self.outputs(msg_id)
         assert reply["content"]["status"] == "ok", (reply["content"], out)
         return out
@@ -95,8 +102,7 @@ class Frontend:
         content = {} if target_name is None else {"target_name": target_name}
         msg_id = self.send("comm_info_request", content, channel=channel)
         get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
-        reply = get(timeout=TIMEOUT)
-        assert reply["parent_header"]["msg_id"] == msg_id
+        reply = self.reply(get, msg_id)
         self.outputs(msg_id)
         assert reply["content"]["status"] == "ok"
         return dict(reply["content"]["comms"])

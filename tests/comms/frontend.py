@@ -44,8 +44,9 @@ class Frontend:
         return self.log_path.read_text(errors="replace")
 
     # --- sending ------------------------------------------------------------------------------------------
-    def send(self, msg_type: str, content: Msg, buffers: list[bytes] | None = None, channel: str = "shell") -> str:
-        msg = self.kc.session.msg(msg_type, content)
+    def send(self, msg_type: str, content: Msg, buffers: list[bytes] | None = None, channel: str = "shell",
+             metadata: Msg | None = None) -> str:
+        msg = self.kc.session.msg(msg_type, content, metadata=metadata)
         chan = self.kc.shell_channel if channel == "shell" else self.kc.control_channel
         self.kc.session.send(chan.socket, msg, buffers=buffers)
         return str(msg["header"]["msg_id"])

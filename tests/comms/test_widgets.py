@@ -132,3 +132,45 @@ def test_matplotlib_widget_backend_shows_an_ipympl_canvas(any_kernel: Frontend) 
     # the frontend's first request: ipympl answers with the drawn image, as on ipykernel
     out = fe.outputs(fe.comm_msg(view, {"method": "custom", "content": {"type": "initialized"}}))
     assert any(m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == view for m in out)
+
+
+def test_widget_control_comm_from_the_frontend(any_kernel: Frontend) -> None:
+    """JupyterLab opens ``jupyter.widget.control`` to restore widget state after a reload."""
+    fe = any_kernel
+    fe.execute("import ipywidgets as w\ns = w.IntSlider(value=2, description='kept')")
+    # the widget manager names its control protocol version in the metadata, as JupyterLab does
+    out = fe.outputs(fe.comm_open("ctl", "jupyter.widget.control", metadata={"version": "1.0.0"}))
+    assert [m for m in out if m["msg_type"] == "comm_close"] == []
+    out = fe.outputs(fe.comm_msg("ctl", {"method": "request_states"}))
+    (reply,) = [m for m in out if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == "ctl"]
+    assert reply["content"]["data"]["method"] == "update_states"
+    states = reply["content"]["data"]["states"]
+    assert [(st["state"]["value"], st["state"]["description"]) for st in states.values()
+            if st["model_name"] == "IntSliderModel"] == [(2, "kept")]
+    assert fe.comm_info("jupyter.widget.control") == {"ctl": {"target_name": "jupyter.widget.control"}}
+
+
+def test_button_click_output_widget_captures_print_and_error(any_kernel: Frontend) -> None:
+    fe = any_kernel
+    out = fe.execute(
+        "import ipywidgets as w\n"
+        "log = w.Output()\n"
+        "b = w.Button(description='go')\n"
+        "def on_click(_):\n"
+        "    with log:\n"
+        "        print('clicked')\n"
+        "        1 / 0\n"
+        "b.on_click(on_click)\n"
+        "display(b, log)"
+    )
+    models = _models(out)
+    button = next(c for c, st in models.items() if st["_model_name"] == "ButtonModel")
+    output = next(c for c, st in models.items() if st["_model_name"] == "OutputModel")
+    msg_id = fe.comm_msg(button, {"method": "custom", "content": {"event": "click"}})
+    out = fe.outputs(msg_id)
+    assert [m["content"]["text"] for m in out if m["msg_type"] == "stream"] == ["clicked\n"]
+    assert [m["content"]["ename"] for m in out if m["msg_type"] == "error"] == ["ZeroDivisionError"]
+    # the Output widget captured this comm message's outputs, then let go
+    captured = [st["msg_id"] for c, _, st in _updates(out) if c == output and "msg_id" in st]
+    assert captured == [msg_id, ""]
+    assert fe.value("1 + 1") == "2"

@@ -1,4 +1,4 @@
-"""ipywidgets, interact and tqdm.notebook in JupyterLab on our kernel, in headless chromium.
+"""ipywidgets, interact, tqdm.notebook and ipympl in JupyterLab on our kernel, in headless chromium.
 
 Run: ``pytest -m browser tests/browser`` (about 30 s on 2 cores: most of it JupyterLab's start-up and the
 first page load). Every wait is on a selector or a text in the page, bounded by Playwright's timeout.
@@ -35,8 +35,20 @@ CELLS = [
     "from tqdm.notebook import tqdm\n"
     "for i in tqdm(range(50), desc='crunching'):\n"
     "    pass",
+    "%matplotlib widget\n"
+    "import matplotlib.pyplot as plt\n"
+    "fig, ax = plt.subplots(figsize=(4, 2.5))\n"
+    "ax.plot([0, 3, 1, 4, 2], color='tab:red', linewidth=4);",
     "print('kernel sees', s.value)",
 ]
+#: a canvas of the ipympl figure has a strongly red pixel: the kernel drew the plot and the frontend shows it
+RED_PIXEL_JS = """(cell) => [...cell.querySelectorAll('.jupyter-matplotlib-figure canvas')].some(c => {
+    if (!c.width || !c.height) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4)
+        if (d[i] > 180 && d[i + 1] < 80 && d[i + 2] < 80 && d[i + 3] > 200) return true;
+    return false;
+})"""
 
 
 def _notebook(path: Path) -> None:
@@ -53,7 +65,7 @@ def _notebook(path: Path) -> None:
 def test_widgets_slider_interact_and_tqdm(lab: Lab, browser: Any, tmp_path: Path) -> None:
     started = time.monotonic()
     _notebook(lab.root / "widgets.ipynb")
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page = browser.new_page(viewport={"width": 1100, "height": 1200})
     page.set_default_timeout(60_000)
     try:
         page.goto(lab.open_url("widgets.ipynb"))
@@ -84,12 +96,16 @@ def test_widgets_slider_interact_and_tqdm(lab: Lab, browser: Any, tmp_path: Path
         cells.nth(2).locator(".widget-html-content", has_text="50/50").wait_for()
         cells.nth(2).locator(".progress-bar-success").wait_for()
 
+        # %matplotlib widget: ipympl's canvas, drawn by the kernel
+        cells.nth(3).locator(".jupyter-matplotlib-figure canvas").first.wait_for()
+        page.wait_for_function(RED_PIXEL_JS, arg=cells.nth(3).element_handle())
+
         # the kernel-side value follows the keys: re-run the last cell
         page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
                                " === 'idle'")
-        cells.nth(3).locator(".jp-InputArea-editor").click()
+        cells.nth(4).locator(".jp-InputArea-editor").click()
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
-        cells.nth(3).get_by_text("kernel sees 5").wait_for()
+        cells.nth(4).get_by_text("kernel sees 5").wait_for()
 
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:deselect-all')")
         page.mouse.click(5, 5)

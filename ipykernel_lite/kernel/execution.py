@@ -70,10 +70,10 @@ class Executor:
         count = self.execution_count
         kernel = self.kernel
         kernel.parent = msg
-        for hook in kernel.host.hooks.pre_execute:
-            hook(msg)
         kernel.interrupts.begin_request()
         try:
+            for hook in kernel.host.hooks.pre_execute:
+                hook(msg)
             return self._execute(msg, code, silent, store_history, count)
         finally:
             kernel.interrupts.end_request()

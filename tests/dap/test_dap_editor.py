@@ -97,3 +97,20 @@ def test_control_answers_and_an_interrupt_lands_while_stopped(lite_dap: DapDrive
     result = reply_of(d, msg_id)
     assert (result["status"], result.get("ename")) == ("error", "KeyboardInterrupt"), result
     assert reply_of(d, d.kc.execute("value"))["status"] == "ok"
+
+
+def test_restart_from_a_stopped_state(lite_dap: DapDriver) -> None:
+    d = lite_dap
+    d.start()
+    code = "value = 1\nvalue += 1\n"
+    path = d.ok("dumpCell", {"code": code})["sourcePath"]
+    d.set_breakpoints(path, [2])
+    d.configure()
+    d.kc.execute(code)
+    d.event("stopped")
+    d.km.restart_kernel(now=True)  # type: ignore[attr-defined]
+    d.kc.wait_for_ready(timeout=TIMEOUT)
+    # a new process: the debugger is off, breakpoints gone, the kernel serves
+    assert d.ok("debugInfo")["isStarted"] is False
+    msg_id = d.kc.execute("print('fresh')")
+    assert reply_of(d, msg_id)["status"] == "ok"

@@ -313,6 +313,7 @@ EXTENSIONS: tuple[str, ...] = (
     "gui:GuiExtension",
     "comms:CommExtension",
     "ipython_display:IPythonDisplay",
+    "dap:DapExtension",
 )
 
 

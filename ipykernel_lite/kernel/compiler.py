@@ -95,12 +95,17 @@ class CellCompiler:
             return origin.path
         return f"<cell-{next(_cell_numbers)}>"
 
-    def compile(self, code: str, origin: Origin | None = None, *, echo_last: bool = True) -> CompiledCell:
+    def compile(
+        self, code: str, origin: Origin | None = None, *, echo_last: bool = True, filename: str | None = None
+    ) -> CompiledCell:
         """Compile ``code``; SyntaxError is raised with the file's name, line and column.
 
         Code indented as a whole (a selection from inside a block) is dedented to compile;
-        its columns still refer to the editor's text.
+        its columns still refer to the editor's text. ``filename`` names code without an origin (the visual
+        debugger's cell files) instead of a new ``<cell-N>``.
         """
+        if origin is None and filename is not None:
+            return self._compile(code, None, echo_last, filename)
         if origin is None:
             # the same text run again (a loop in an editor, a pipelined client) reuses its code objects:
             # its <cell-N> text is still in linecache, so tracebacks stay right
@@ -116,8 +121,10 @@ class CellCompiler:
             return compiled
         return self._compile(code, origin, echo_last)
 
-    def _compile(self, code: str, origin: Origin | None, echo_last: bool) -> CompiledCell:
-        filename = self.filename_for(origin)
+    def _compile(
+        self, code: str, origin: Origin | None, echo_last: bool, filename: str | None = None
+    ) -> CompiledCell:
+        filename = filename or self.filename_for(origin)
         first_line = origin.line if origin is not None else 1
         # A final line break ends the last line, it does not open a new one (which would
         # blank a line of the file in linecache); empty code has no line at all.

@@ -2,8 +2,9 @@
 installed, driven by Playwright with Debian's chromium.
 
 Needs, else the tests skip with the reason:
-- code-server 4.100.3: ``IPYKERNEL_LITE_CODE_SERVER`` (its executable; ``bash install-code-server.sh DIR``, next
-  to this file, installs it from npm without other downloads and prints it), else ``code-server`` on PATH;
+- code-server 4.100.3: ``IPYKERNEL_LITE_CODE_SERVER`` (its executable; the workplace's
+  ``shared/tools/install-code-server.sh DIR`` installs it from npm without other downloads and prints it, which is
+  what ``.ci/run`` does), else ``code-server`` on PATH;
 - chromium: ``IPYKERNEL_LITE_CHROMIUM``, else ``/usr/bin/chromium``; Playwright for Python (never downloads a
   browser here: it launches that executable);
 - node and npm, to build the .vsix (``npx @vscode/vsce package``), unless ``IPYKERNEL_LITE_VSIX`` names one.

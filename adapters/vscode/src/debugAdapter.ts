@@ -11,6 +11,7 @@
 // - A session may carry a run (Debug Cell, Debug File): it starts after `configurationDone`, when VS Code has set
 //   its breakpoints, and its end ends the session (`terminated`).
 // - `disconnect` leaves the kernel running (the kernel forces terminateDebuggee: false anyway).
+// - `stackTrace` says how many frames there are without the kernel's hidden ones (totalFrames).
 
 import type { DapEvent, DapMessage, DapRequest, DapResponse } from "./protocol";
 
@@ -28,6 +29,17 @@ type Listener = (message: DapMessage) => void;
 
 /** The launch/attach arguments the kernel's debugpy understands; VS Code's own keys stay here. */
 const PASSED_ON = ["justMyCode", "showReturnValue", "redirectOutput"];
+
+/** debugpy counts the kernel's own frames (hidden by the kernel's rule) in totalFrames: when fewer frames came
+ * back than asked for, those are all there are, and VS Code must not offer "Load More Stack Frames". */
+export function wholeStack(request: DapRequest, body: Record<string, unknown> | undefined): typeof body {
+  const frames = body?.stackFrames;
+  if (!body || !Array.isArray(frames)) return body;
+  const start = Number(request.arguments?.startFrame ?? 0);
+  const levels = Number(request.arguments?.levels ?? 0);
+  if (levels > 0 && frames.length >= levels) return body;
+  return { ...body, totalFrames: start + frames.length };
+}
 
 export class KernelDebugAdapter {
   private readonly listeners = new Set<Listener>();
@@ -96,6 +108,11 @@ export class KernelDebugAdapter {
           const r = await this.target.debug({ ...request, command: "disconnect", arguments: args });
           this.respond(request, r);
           this.ended = true;
+          return;
+        }
+        case "stackTrace": {
+          const r = await this.target.debug(request);
+          this.respond(request, r, r.success ? wholeStack(request, r.body) : r.body);
           return;
         }
         default:

@@ -12,6 +12,7 @@ export interface Origin {
   cwd?: boolean;
   as_main?: boolean;
   argv?: string[] | null;
+  breakpoints?: number[] | null;
 }
 
 interface KernelParams {

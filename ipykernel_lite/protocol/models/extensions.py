@@ -35,6 +35,11 @@ class Origin(ProtocolModel):
     argv: list[str] | None = Field(
         default=None, description="Set sys.argv to [path, *argv] while the code runs; None leaves it as is."
     )
+    breakpoints: list[int] | None = Field(
+        default=None,
+        description="Lines of path where pdb (over stdin) stops while this code runs: the editor's margin "
+        "breakpoints. The code runs at full speed elsewhere; lines without code are ignored.",
+    )
 
 
 class ExecuteMetadata(ProtocolModel):

@@ -63,28 +63,43 @@ def selection_request(text: str, start_line: int, end_line: int, path: str) -> R
     return RunRequest(code, metadata["origin"], label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1)
 
 
-def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> RunRequest:
-    """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails. A markdown
-    cell gives empty code."""
+def with_breakpoints(origin: dict[str, Any], lines: list[int] | None, first: int, last: int) -> dict[str, Any]:
+    """``origin`` plus the margin's breakpoints that fall in lines ``first``..``last`` of the buffer: the kernel's
+    pdb (over stdin, the shell's debugger) stops on them (execute metadata ``origin.breakpoints``)."""
+    inside = sorted({n for n in lines or () if first <= n <= last})
+    return {**origin, "breakpoints": inside} if inside else origin
+
+
+def cell_request(
+    text: str, line: int, path: str, *, debug: bool = False, breakpoints: list[int] | None = None
+) -> RunRequest:
+    """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails, and stops on
+    the ``breakpoints`` (1-based buffer lines) inside the cell. A markdown cell gives empty code."""
     cell = cell_at(text, line)
     code, metadata = editor_requests.cell_request(text, line, path=path)
     below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
     title = cell.title or "(top of file)"
     verb = "debug" if debug else "run"
+    origin = metadata["origin"]
+    if debug:
+        origin = with_breakpoints(origin, breakpoints, cell.start_line, cell.end_line)
     return RunRequest(
         code if cell.kind == "code" else "",
-        metadata["origin"],
+        origin,
         post_mortem=debug,
         label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
         next_line=below[0].start_line if below else None,
     )
 
 
-def file_request(text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True) -> RunRequest:
+def file_request(
+    text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True, breakpoints: list[int] | None = None
+) -> RunRequest:
     """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
-    file's folder (``cwd``). Unsaved changes are what runs."""
+    file's folder (``cwd``). Unsaved changes are what runs; pdb stops on the ``breakpoints`` (buffer lines)."""
     code, metadata = editor_requests.file_request(path, text=text, argv=argv, cwd=cwd)
-    return RunRequest(code, metadata["origin"], label=f"[run file {_name(path)}]")
+    origin = with_breakpoints(metadata["origin"], breakpoints, 1, text.count("\n") + 1)
+    return RunRequest(code, origin, label=f"[run file {_name(path)}]")
 
 
 def cursor_lines(editor: Editor) -> tuple[int, int, int]:
@@ -101,6 +116,12 @@ def cursor_lines(editor: Editor) -> tuple[int, int, int]:
     if c.selectionEnd() == end_block.position() and last > first:
         last -= 1
     return line, first, last
+
+
+def _margin(editor: Editor) -> list[int]:
+    """The breakpoints of an editor with a margin (``CellEditor``, or any host editor with ``breakpoint_lines``)."""
+    lines = getattr(editor, "breakpoint_lines", None)
+    return list(lines()) if callable(lines) else []
 
 
 class EditorActions(QObject):
@@ -124,11 +145,13 @@ class EditorActions(QObject):
         return self._run(request)
 
     def debug_cell(self, editor: Editor, path: str) -> str | None:
+        """The cell at the cursor: pdb stops on the margin's breakpoints in it, and post-mortem on an error."""
         line, _, _ = cursor_lines(editor)
-        return self._run(cell_request(editor.toPlainText(), line, path, debug=True))
+        return self._run(cell_request(editor.toPlainText(), line, path, debug=True, breakpoints=_margin(editor)))
 
     def run_file(self, editor: Editor, path: str, argv: list[str] | None = None) -> str | None:
-        return self._run(file_request(editor.toPlainText(), path, argv))
+        """The whole buffer as a script; pdb stops on the margin's breakpoints."""
+        return self._run(file_request(editor.toPlainText(), path, argv, breakpoints=_margin(editor)))
 
     def _run(self, request: RunRequest) -> str | None:
         if request.empty:

@@ -18,6 +18,8 @@ JSONDict = dict[str, Any]
 
 #: set by the running kernel: publish(msg_type, content)
 publisher: Callable[[str, JSONDict], None] | None = None
+#: set when ``get_ipython()`` is first used: the shell's display_formatter, whose registrations come first
+formatter: Any = None
 
 _REPR_METHODS = (
     ("_repr_html_", "text/html"),
@@ -42,18 +44,35 @@ def _encode(mime: str, value: Any) -> Any:
 
 
 def _plain(obj: Any) -> str:
+    """IPython's text/plain (the pretty printer, imported on first use); repr when that fails."""
+    from .pretty import pretty
+
+    printers = None
+    if formatter is not None:
+        printers = formatter.formatters["text/plain"].type_printers or None
     try:
-        text = repr(obj)
+        return pretty(obj, printers=printers)
+    except Exception:
+        pass
+    try:
+        return repr(obj)
     except Exception as e:  # a broken __repr__ must not break the cell
         return f"<{type(obj).__name__} object (repr failed: {type(e).__name__}: {e})>"
-    if len(text) > 100 and isinstance(obj, dict | list | tuple | set):
-        import pprint
 
-        try:
-            return pprint.pformat(obj, width=100)
-        except Exception:
-            return text
-    return text
+
+def _figure_png(obj: Any) -> str | None:
+    """A matplotlib figure shown as a value: PNG, as IPython's inline backend registers for Figure."""
+    import sys
+
+    mpl_figure = sys.modules.get("matplotlib.figure")
+    if mpl_figure is None or not isinstance(obj, mpl_figure.Figure):
+        return None
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    obj.canvas.print_figure(buf, format="png", bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def format_bundle(
@@ -62,6 +81,8 @@ def format_bundle(
     """Build (data, metadata) for ``obj``; ``text/plain`` is always there."""
     data: JSONDict = {}
     metadata: JSONDict = {}
+    if formatter is not None:
+        data.update({k: _encode(k, v) for k, v in formatter.registered(obj).items()})
     if not isinstance(obj, type):  # a class's _repr_*_ are unbound functions, not its display
         mb = getattr(obj, "_repr_mimebundle_", None)
         if callable(mb):
@@ -96,6 +117,14 @@ def format_bundle(
                 if isinstance(md, dict):
                     metadata[mime] = md
             data[mime] = _encode(mime, value)
+        if "image/png" not in data and type(obj).__name__ == "Figure":
+            try:
+                png = _figure_png(obj)
+            except Exception as e:
+                log.warning("drawing the figure failed: %s", e)
+                png = None
+            if png is not None:
+                data["image/png"] = png
     if "text/plain" not in data:
         data["text/plain"] = _plain(obj)
     if include is not None:

@@ -1,0 +1,134 @@
+"""IPython compatibility as a kernel extension: ``get_ipython()`` in builtins, its events fired from the execute
+cycle, and, when the user's code imports IPython, IPython's display functions publishing through this kernel.
+
+``install`` is cheap: the shell object (``interactive.py``) is built on the first ``get_ipython()`` call, and
+IPython is patched only if something imports it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ..kernel.extensions import ExtensionHost, KernelExtension
+
+if TYPE_CHECKING:
+    from ..kernel.kernel import Kernel
+    from ..protocol import Message
+    from .interactive import ZMQInteractiveShell
+
+
+class ShellExtension(KernelExtension):
+    """``get_ipython()``; ``events`` (pre/post_execute, pre/post_run_cell); IPython's display hook points."""
+
+    name = "shell"
+
+    def install(self, host: ExtensionHost) -> None:
+        self.host = host
+        self.kernel: Kernel = host.kernel
+        self._shell: ZMQInteractiveShell | None = None
+        self._error: BaseException | None = None
+        self._info: Any = None
+        builtins.get_ipython = self.get_ipython  # type: ignore[attr-defined]
+        host.provide("shell", self.get_ipython)
+        host.hooks.pre_execute.append(self._pre_execute)
+        host.hooks.error.append(self._on_error)
+        host.hooks.post_execute.append(self._post_execute)
+        self._finder = IPythonImportHook(self)
+        sys.meta_path.insert(0, self._finder)
+        if "IPython" in sys.modules:
+            self.integrate_ipython()
+
+    def get_ipython(self) -> ZMQInteractiveShell:
+        if self._shell is None:
+            from .interactive import ZMQInteractiveShell
+
+            self._shell = ZMQInteractiveShell(self.kernel)
+        return self._shell
+
+    # --- events --------------------------------------------------------------------------------------------
+    def _pre_execute(self, msg: Message) -> None:
+        self._error = None
+        shell = self._shell
+        if shell is None:
+            return
+        from .events import ExecutionInfo
+
+        c = msg.content
+        silent = bool(c.get("silent", False))
+        info = ExecutionInfo(c.get("code", ""), bool(c.get("store_history", True)), silent,
+                             (msg.metadata or {}).get("cellId"))
+        self._info = info
+        shell.events.trigger("pre_execute")
+        if not silent:
+            shell.events.trigger("pre_run_cell", info)
+
+    def _on_error(self, msg: Message, exc: BaseException) -> None:
+        self._error = exc
+
+    def _post_execute(self) -> None:
+        shell = self._shell
+        if shell is None:
+            return
+        from .events import ExecutionResult
+
+        shell.events.trigger("post_execute")
+        info = self._info
+        if info is not None and info.silent:
+            return
+        result = ExecutionResult(info)
+        result.error_in_exec = self._error
+        result.execution_count = self.kernel.host.executor.execution_count
+        shell.last_execution_succeeded = result.success
+        shell.last_execution_result = result
+        shell.events.trigger("post_run_cell", result)
+
+    # --- IPython, when the user's code imports it ------------------------------------------------------------
+    def integrate_ipython(self) -> None:
+        """Make IPython's ``get_ipython()``, ``display()``, ``publish_display_data``, ``clear_output`` and the
+        display classes use this kernel: IPython looks its shell up through ``InteractiveShell.initialized()``
+        and ``.instance()``; both answer with our shell."""
+        from .ipython_bridge import bridge
+
+        bridge(self.get_ipython)
+
+    def close(self) -> None:
+        if self._finder in sys.meta_path:
+            sys.meta_path.remove(self._finder)
+        if getattr(builtins, "get_ipython", None) == self.get_ipython:
+            del builtins.get_ipython  # type: ignore[attr-defined]
+
+
+class IPythonImportHook:
+    """A meta-path finder that finds nothing itself: when ``IPython`` is imported, it wraps that module's
+    loader so that the kernel integrates with IPython right after IPython's own ``__init__`` has run."""
+
+    def __init__(self, ext: ShellExtension) -> None:
+        self.ext = ext
+        self.done = False
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> Any:
+        if self.done or fullname != "IPython":
+            return None
+        self.done = True
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(fullname, None)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        loader = spec.loader
+        real_exec = loader.exec_module
+        ext = self.ext
+
+        def exec_module(module: Any) -> None:
+            real_exec(module)
+            try:
+                ext.integrate_ipython()
+            except Exception:
+                import logging
+
+                logging.getLogger("ipykernel_lite.shell").exception("IPython integration failed")
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec

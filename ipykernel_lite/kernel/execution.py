@@ -50,6 +50,8 @@ class Executor:
         self._silent = False
         self._count = 0
         self._payload: list[JSONDict] = []
+        #: the value the running cell echoed (``post_run_cell`` callbacks see it as ``result.result``)
+        self.last_result: Any = None
         sys.displayhook = self.displayhook
 
     @property
@@ -85,6 +87,7 @@ class Executor:
         if not silent:
             kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
         self._silent, self._count, self._payload = silent, count, []
+        self.last_result = None
         origin = _origin(msg.metadata)
         if origin is not None:
             with run_context(msg.metadata["origin"], self.ns):
@@ -194,6 +197,7 @@ class Executor:
 
     def _echo(self, value: Any) -> None:
         """The last expression's value goes to ``sys.displayhook``: ours, or one the user installed."""
+        self.last_result = value
         hook = sys.displayhook
         if hook == self.displayhook:
             self.displayhook(value)

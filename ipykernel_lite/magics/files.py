@@ -47,7 +47,8 @@ def _find_script(name: str) -> str:
         return path
     if os.path.isfile(path + ".py"):
         return path + ".py"
-    raise UsageError(f'File `{path}` not found.')
+    # IPython's exception and message
+    raise Exception(f"File `{name!r}` not found.")
 
 
 def line_run(kernel: Kernel, args: str) -> None:

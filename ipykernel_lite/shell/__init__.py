@@ -79,6 +79,7 @@ class ShellExtension(KernelExtension):
             return
         result = ExecutionResult(info)
         result.error_in_exec = self._error
+        result.result = self.kernel.host.executor.last_result
         result.execution_count = self.kernel.host.executor.execution_count
         shell.last_execution_succeeded = result.success
         shell.last_execution_result = result

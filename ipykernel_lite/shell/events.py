@@ -21,10 +21,34 @@ class ExecutionInfo:
         self.silent = silent
         self.shell_futures = True
         self.cell_id = cell_id
-        self.transformed_cell = raw_cell
+        self.cell_meta: dict[str, Any] = {}
+
+    @property
+    def transformed_cell(self) -> str:
+        """The cell as IPython would have rewritten it (magics as ``get_ipython()`` calls, a final newline)."""
+        from ..kernel import transforms
+
+        text = transforms.rewrite_magics(self.raw_cell)
+        text = text if text.endswith("\n") else text + "\n"
+        for ours, theirs in (
+            (f"{transforms.MAGIC_CALL}('system', ", "get_ipython().system("),
+            (f"{transforms.MAGIC_CALL}('sx', ", "get_ipython().getoutput("),
+            (f"{transforms.MAGIC_CALL}(", "get_ipython().run_line_magic("),
+            (f"{transforms.CELL_MAGIC_CALL}(", "get_ipython().run_cell_magic("),
+        ):
+            text = text.replace(ours, theirs)
+        return text
 
     def __repr__(self) -> str:
-        return f"<ExecutionInfo raw_cell={self.raw_cell[:50]!r} silent={self.silent}>"
+        # IPython's layout, which users see when a callback fails
+        raw = self.raw_cell[:50] + ".." if len(self.raw_cell) > 50 else self.raw_cell
+        done = self.transformed_cell
+        done = done[:50] + ".." if len(done) > 50 else done
+        return (
+            f'<{type(self).__qualname__} object at {id(self):x}, raw_cell="{raw}" transformed_cell="{done}" '
+            f"store_history={self.store_history} silent={self.silent} shell_futures={self.shell_futures} "
+            f"cell_id={self.cell_id} cell_meta={self.cell_meta}>"
+        )
 
 
 class ExecutionResult:
@@ -46,14 +70,20 @@ class ExecutionResult:
             raise self.error_in_exec
 
     def __repr__(self) -> str:
-        return f"<ExecutionResult success={self.success} result={self.result!r}>"
+        return (
+            f"<{type(self).__qualname__} object at {id(self):x}, execution_count={self.execution_count} "
+            f"error_before_exec={self.error_before_exec} error_in_exec={self.error_in_exec} "
+            f"info={self.info!r} result={self.result!r}>"
+        )
 
 
 class EventManager:
     """``register(name, fn)``, ``unregister(name, fn)``, ``trigger(name, *args)``; an unknown name is an
     error, a failing callback is reported on stderr and the others still run (as IPython does)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+        #: shows the current exception (the shell's showtraceback)
+        self.on_error = on_error
         self.callbacks: dict[str, list[Callable[..., Any]]] = {name: [] for name in EVENTS}
 
     def register(self, event: str, function: Callable[..., Any]) -> None:
@@ -74,8 +104,10 @@ class EventManager:
         for fn in list(self.callbacks[event]):
             try:
                 fn(*args, **kwargs)
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as e:
-                print(f"Error in callback {fn} (for {event}):", file=sys.stderr)
-                print(f"{type(e).__name__}: {e}", file=sys.stderr)
+            except (Exception, KeyboardInterrupt) as e:
+                # as IPython: a line on stdout, then the traceback as an error output
+                print(f"Error in callback {fn} (for {event}), with arguments args {args},kwargs {kwargs}:")
+                if self.on_error is not None:
+                    self.on_error()
+                else:
+                    print(f"{type(e).__name__}: {e}", file=sys.stderr)

@@ -57,7 +57,7 @@ class ZMQInteractiveShell:
         from .. import display as display_mod
 
         self.kernel = kernel
-        self.events = EventManager()
+        self.events = EventManager(self.showtraceback)
         self.display_formatter = DisplayFormatter()
         self.display_pub = DisplayPublisher(kernel.publish)
         self.config = default_config()

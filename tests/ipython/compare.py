@@ -32,8 +32,13 @@ def kernel(name: str, cwd: str | None = None) -> Iterator[tuple[KernelManager, A
         km.cleanup_resources()
 
 
+_AT = re.compile(r" at [0-9a-f]{6,}\b")
+_TIME = re.compile(r"\b\d+(\.\d+)? ?(ns|μs|us|ms|s)\b")
+
+
 def normalise(text: str) -> str:
-    return _ADDR.sub("0x…", _ANSI.sub("", text))
+    """Without colours, memory addresses and durations."""
+    return _TIME.sub("<time>", _AT.sub(" at …", _ADDR.sub("0x…", _ANSI.sub("", text))))
 
 
 def run(kc: Any, code: str, timeout: float = 60) -> dict[str, Any]:

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r.name} | {r.cells} | {r.deterministic} | {r.same} |", flush=True)
         if args.diffs:
             for i, src, a, b in r.diffs:
-                print(f"    cell {i}: {src[:120]!r}\n      ipykernel:      {a!r:.600}\n      ipykernel_lite: {b!r:.600}")
+                print(f"    cell {i}: {src[:120]!r}")
+                print(f"      ipykernel:      {a!r:.600}\n      ipykernel_lite: {b!r:.600}")
     rate = 100.0 * total_same / total_det if total_det else 0.0
     print(f"| **total** | {total_cells} | {total_det} | {total_same} ({rate:.1f}%) |")
     return 0

@@ -30,10 +30,15 @@ class ShellExtension(KernelExtension):
         self._shell: ZMQInteractiveShell | None = None
         self._error: BaseException | None = None
         self._info: Any = None
+        self._pyplot_seen = False
         builtins.get_ipython = self.get_ipython  # type: ignore[attr-defined]
         host.provide("shell", self.get_ipython)
         host.hooks.pre_execute.append(self._pre_execute)
         host.hooks.error.append(self._on_error)
+        # "post_execute" callbacks (matplotlib draws its figures there) run before the inline backend's flush
+        # (the gui extension's hook), as in ipykernel; the debugger's clean-up (inserted first) stays first
+        first = 1 if host.extension("debugger") is not None else 0
+        host.hooks.post_execute.insert(first, self._post_execute_event)
         host.hooks.post_execute.append(self._post_execute)
         self._finder = IPythonImportHook(self)
         sys.meta_path.insert(0, self._finder)
@@ -67,13 +72,26 @@ class ShellExtension(KernelExtension):
     def _on_error(self, msg: Message, exc: BaseException) -> None:
         self._error = exc
 
+    def _post_execute_event(self) -> None:
+        if not self._pyplot_seen and "matplotlib.pyplot" in sys.modules:
+            self._pyplot_seen = True
+            self._register_pyplot(sys.modules["matplotlib.pyplot"])
+        if self._shell is not None:
+            self._shell.events.trigger("post_execute")
+
+    def _register_pyplot(self, pyplot: Any) -> None:
+        """pyplot registers its "draw interactive figures" callback with IPython's shell only when IPython was
+        imported first, which ipykernel always has: register it here, so figures draw (and fail) the same."""
+        draw = getattr(pyplot, "_draw_all_if_interactive", None)
+        if callable(draw):
+            self.get_ipython().events.register("post_execute", draw)
+
     def _post_execute(self) -> None:
         shell = self._shell
         if shell is None:
             return
         from .events import ExecutionResult
 
-        shell.events.trigger("post_execute")
         info = self._info
         if info is not None and info.silent:
             return

@@ -18,6 +18,8 @@ JSONDict = dict[str, Any]
 
 #: set by the running kernel: publish(msg_type, content)
 publisher: Callable[[str, JSONDict], None] | None = None
+#: (ename, evalue, traceback) of formatters that failed since the executor last cleared this list
+format_errors: list[tuple[str, str, list[str]]] = []
 #: set when ``get_ipython()`` is first used: the shell's display_formatter, whose registrations come first
 formatter: Any = None
 
@@ -43,8 +45,9 @@ def _encode(mime: str, value: Any) -> Any:
     return value
 
 
-def _plain(obj: Any) -> str:
-    """IPython's text/plain (the pretty printer, imported on first use); repr when that fails."""
+def _plain(obj: Any) -> str | None:
+    """IPython's text/plain (the pretty printer, imported on first use); None when the object's repr fails
+    (reported as an error output, as IPython does; the cell itself goes on)."""
     from .pretty import pretty
 
     printers = None
@@ -52,12 +55,21 @@ def _plain(obj: Any) -> str:
         printers = formatter.formatters["text/plain"].type_printers or None
     try:
         return pretty(obj, printers=printers)
-    except Exception:
-        pass
-    try:
-        return repr(obj)
-    except Exception as e:  # a broken __repr__ must not break the cell
-        return f"<{type(obj).__name__} object (repr failed: {type(e).__name__}: {e})>"
+    except Exception as e:
+        _format_failed(e, "text/plain", obj)
+        return None
+
+
+def _format_failed(exc: Exception, what: str, obj: Any) -> None:
+    """A formatter raised: IPython shows the traceback as an error output and leaves that mime type out."""
+    log.warning("%s of %s failed: %s", what, type(obj).__name__, exc)
+    if publisher is None:
+        return
+    from .kernel.tracebacks import format_exception
+
+    ename, evalue, tb = format_exception(exc)
+    format_errors.append((ename, evalue, tb))
+    publisher("error", {"ename": ename, "evalue": evalue, "traceback": tb})
 
 
 def _figure_png(obj: Any) -> str | None:
@@ -78,7 +90,7 @@ def _figure_png(obj: Any) -> str | None:
 def format_bundle(
     obj: Any, include: set[str] | None = None, exclude: set[str] | None = None
 ) -> tuple[JSONDict, JSONDict]:
-    """Build (data, metadata) for ``obj``; ``text/plain`` is always there."""
+    """Build (data, metadata) for ``obj``; ``text/plain`` is there unless the object's repr fails."""
     data: JSONDict = {}
     metadata: JSONDict = {}
     if formatter is not None:
@@ -89,7 +101,7 @@ def format_bundle(
             try:
                 res = mb(include=include, exclude=exclude)
             except Exception as e:
-                log.warning("_repr_mimebundle_ of %s failed: %s", type(obj).__name__, e)
+                _format_failed(e, "_repr_mimebundle_", obj)
                 res = None
             if isinstance(res, tuple) and len(res) == 2:
                 res, md = res
@@ -108,7 +120,7 @@ def format_bundle(
             except NotImplementedError:
                 continue
             except Exception as e:
-                log.warning("%s of %s failed: %s", meth, type(obj).__name__, e)
+                _format_failed(e, meth, obj)
                 continue
             if value is None:
                 continue
@@ -126,7 +138,9 @@ def format_bundle(
             if png is not None:
                 data["image/png"] = png
     if "text/plain" not in data:
-        data["text/plain"] = _plain(obj)
+        text = _plain(obj)
+        if text is not None:
+            data["text/plain"] = text
     if include is not None:
         data = {k: v for k, v in data.items() if k in include or k == "text/plain"}
     if exclude:
@@ -183,6 +197,8 @@ def display(
         tr = dict(transient or {})
         if handle is not None:
             tr["display_id"] = handle.display_id
+        if not data:
+            continue  # every formatter failed (each reported): nothing to show, as in IPython
         content: JSONDict = {"data": data, "metadata": md, "transient": tr}
         if publisher is None:
             print(data.get("text/plain", ""))

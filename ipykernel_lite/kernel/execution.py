@@ -52,6 +52,7 @@ class Executor:
         self._payload: list[JSONDict] = []
         #: the value the running cell echoed (``post_run_cell`` callbacks see it as ``result.result``)
         self.last_result: Any = None
+        self._echo_error: tuple[str, str, list[str]] | None = None
         sys.displayhook = self.displayhook
 
     @property
@@ -88,12 +89,15 @@ class Executor:
             kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
         self._silent, self._count, self._payload = silent, count, []
         self.last_result = None
+        self._echo_error = None
         origin = _origin(msg.metadata)
         if origin is not None:
             with run_context(msg.metadata["origin"], self.ns):
                 error = self.run_cell(code, origin, silent=silent)
         else:
             error = self.run_cell(code, None, silent=silent)
+        if error is None and self._echo_error is not None:
+            error = self._echo_error
         if store_history:
             self.history.store_input(count, code)
         content: JSONDict = {"status": "ok", "execution_count": count, "payload": self._payload}
@@ -199,10 +203,15 @@ class Executor:
         """The last expression's value goes to ``sys.displayhook``: ours, or one the user installed."""
         self.last_result = value
         hook = sys.displayhook
+        display_mod.format_errors.clear()
         if hook == self.displayhook:
             self.displayhook(value)
         else:
             hook(value)
+        if display_mod.format_errors:
+            # as ipykernel: the cell's value could not be shown, so the cell failed (errors already published)
+            self._echo_error = display_mod.format_errors[-1]
+            display_mod.format_errors.clear()
 
     def _is_automagic(self, name: str) -> bool:
         """A bare word is a magic (``ls``, ``pwd``) when a magic has that name and no variable shadows it."""
@@ -233,6 +242,8 @@ class Executor:
         if self._silent:
             return
         data, md = display_mod.format_bundle(value)
+        if not data:
+            return  # the value's formatters all failed, each shown as an error output
         self.history.store_output(self._count, str(data.get("text/plain", "")))
         self.kernel.publish("execute_result", {"execution_count": self._count, "data": data, "metadata": md})
 

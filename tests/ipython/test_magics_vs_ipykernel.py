@@ -84,6 +84,9 @@ CELLS: list[tuple[str, str]] = [
     ("user displayhook", "import sys\nold = sys.displayhook\nsys.displayhook = lambda v: print('hook', v)\n5"),
     ("displayhook restored", "sys.displayhook = old\n6"),
     ("magic error shows typed text", "%run no_such_file.py"),
+    ("repr fails", "class Bad:\n    def __repr__(self):\n        raise ValueError('no repr')\nBad()"),
+    ("repr fails inside a list", "[Bad()]"),
+    ("_repr_html_ fails", "class Partial:\n    def _repr_html_(self):\n        raise KeyError('k')\nPartial()"),
     ("%reset -f", "%reset -f\n'files' in dir()"),
     ("error then nothing", "1/0"),
 ]

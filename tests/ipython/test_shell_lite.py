@@ -61,7 +61,8 @@ def test_timeit_output_and_result(kc: Any) -> None:
         r"\d+(\.\d+)? (ns|μs|ms|s) ± \d+(\.\d+)? (ns|μs|ms|s) per loop "
         r"\(mean ± std\. dev\. of 3 runs, 100 loops each\)\n", out
     ), out
-    r = kc.execute("res = %timeit -o -q -n 10 -r 2 pass\nres.loops, res.repeat, len(res.timings), res.best <= res.worst")
+    r = kc.execute("res = %timeit -o -q -n 10 -r 2 pass\n"
+                   "res.loops, res.repeat, len(res.timings), res.best <= res.worst")
     assert r.result["text/plain"] == "(10, 2, 2, True)"
 
 

@@ -93,6 +93,12 @@ def format_bundle(
     """Build (data, metadata) for ``obj``; ``text/plain`` is there unless the object's repr fails."""
     data: JSONDict = {}
     metadata: JSONDict = {}
+    if not isinstance(obj, type):
+        shows_itself = getattr(obj, "_ipython_display_", None)
+        if callable(shows_itself):
+            # the object publishes its own outputs (ipywidgets and others): nothing else is shown
+            shows_itself()
+            return data, metadata
     if formatter is not None:
         data.update({k: _encode(k, v) for k, v in formatter.registered(obj).items()})
     if not isinstance(obj, type):  # a class's _repr_*_ are unbound functions, not its display

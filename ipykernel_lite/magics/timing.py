@@ -94,7 +94,17 @@ def _timeit(kernel: Kernel, opts: dict[str, Any], setup: str, stmt: str) -> Time
     timer = time.perf_counter
 
     def run(number: int) -> float:
-        return float(fn(range(number), timer))
+        # as timeit (and so IPython): no per-loop int objects, no garbage collection inside the measurement
+        import gc
+        import itertools
+
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return float(fn(itertools.repeat(None, number), timer))
+        finally:
+            if gc_was_on:
+                gc.enable()
 
     repeat = int(opts.get("r", 7))
     number = int(opts.get("n", 0))

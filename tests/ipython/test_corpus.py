@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("nbclient")
 pytest.importorskip("numpy")
 
-from bench.corpus.compare import compare  # noqa: E402
+from bench.corpus.compare import compare
 
-from .compare import IPYKERNEL, LITE  # noqa: E402
+from .compare import IPYKERNEL, LITE
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "notebooks" / (
     "02.05-Computation-on-arrays-broadcasting.ipynb"

@@ -79,6 +79,8 @@ def _figure_png(obj: Any) -> str | None:
     mpl_figure = sys.modules.get("matplotlib.figure")
     if mpl_figure is None or not isinstance(obj, mpl_figure.Figure):
         return None
+    if not obj.axes and not obj.lines:
+        return None  # nothing drawn: no image, as IPython's inline backend
     import base64
     import io
 

@@ -20,6 +20,8 @@ CELLS: list[tuple[str, str]] = [
     ("sympy display", "from IPython.display import display\ndisplay(sp.Integral(sp.exp(-x**2), x))"),
     ("matplotlib inline", "%matplotlib inline\nimport matplotlib.pyplot as plt"),
     ("figure shown after the cell", "plt.plot([1, 2, 3]);"),
+    ("empty figure: text only", "plt.figure()"),
+    ("figure with only text", "fig = plt.figure()\nfig.text(0.5, 0.5, 'only text')"),
     ("figure as value", "fig, ax = plt.subplots()\nax.plot([1, 2])\nfig"),
     ("figure then error", "plt.plot([3, 2, 1])\n1/0"),
     ("plain after", "print('still here')"),

@@ -72,7 +72,9 @@ def figure_png(figure: Figure) -> bytes:
 
 
 def publish_figure(figure: Figure) -> None:
-    if len(figure.get_children()) <= 1:  # only the background patch: nothing was drawn
+    if not figure.axes and not figure.lines:
+        # nothing drawn: as ipykernel's inline backend, the figure's text only (no empty image)
+        display({"text/plain": repr(figure)}, raw=True)
         return
     try:
         png = base64.b64encode(figure_png(figure)).decode("ascii")

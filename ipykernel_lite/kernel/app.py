@@ -311,6 +311,10 @@ def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:
 EXTENSIONS: tuple[str, ...] = (
     "debugger:DebuggerExtension",
     "gui:GuiExtension",
+    "comms:CommExtension",
+    "ipython_display:IPythonDisplay",
+    "dap:DapExtension",
+    "variables:VariablesExtension",
     "ipykernel_lite.shell:ShellExtension",
 )
 

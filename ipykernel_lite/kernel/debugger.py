@@ -35,8 +35,6 @@ log = logging.getLogger("ipykernel_lite.debugger")
 
 JSONDict = dict[str, Any]
 
-_IMPL = f"{__package__}.debugger_pdb"
-
 
 class DebuggerExtension(KernelExtension):
     """pdb over stdin, post-mortem, ``%debug`` and the ``pause_request`` extension."""
@@ -65,6 +63,8 @@ class Debugger:
         self._finder: _PatchPdbOnImport | None = None
         self._pause_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
+        #: debugger_pdb once loaded (pdb and the kernel's Pdb are imported on first use only)
+        self._impl: ModuleType | None = None
         #: the frame pdb is stopped in, if any: introspection resolves names there
         self.frame: Any = None
 
@@ -86,8 +86,8 @@ class Debugger:
 
     def load(self) -> ModuleType:
         """The debugger_pdb module, imported on first use; from then on ``pdb.Pdb`` is the kernel's Pdb."""
-        mod = sys.modules.get(_IMPL)
-        if mod is not None and getattr(getattr(mod, "KernelPdb", None), "host", None) is self:
+        mod = self._impl
+        if mod is not None:
             return mod
         with self._load_lock:
             if self._finder is not None:
@@ -102,6 +102,7 @@ class Debugger:
 
             debugger_pdb.KernelPdb.host = self
             pdb.Pdb = debugger_pdb.KernelPdb  # type: ignore[misc]
+            self._impl = debugger_pdb
             return debugger_pdb
 
     # --- entry points --------------------------------------------------------------------------------------
@@ -175,7 +176,8 @@ class Debugger:
     # --- pause (control thread) ----------------------------------------------------------------------------
     def pause_request(self, msg: Message) -> JSONDict:
         k = self.kernel
-        if not k.interrupts.armed or self.prompts:
+        policy = k.interrupts
+        if not (policy.armed or policy.busy) or self.prompts:
             return {"status": "ok", "paused": False}
         parent = k.parent
         if parent is not None and not parent.content.get("allow_stdin", True):
@@ -187,9 +189,26 @@ class Debugger:
             }
         # import pdb and make the debugger here: the signal handler should only start it
         self._pause_pdb = self.load().KernelPdb()
-        k.interrupts.on_interrupt = self._pause_here
-        k.interrupts.interrupt_main()
+        if not policy.armed:
+            # the request is being prepared (execute_input is out, the code not running yet): stop at its
+            # first line. If the main thread armed meanwhile, take the hook back and interrupt instead.
+            policy.on_start.append(self._pause_at_start)
+            if not policy.armed:
+                return {"status": "ok", "paused": True}
+            try:
+                policy.on_start.remove(self._pause_at_start)
+            except ValueError:
+                return {"status": "ok", "paused": True}  # the main thread took it: it pauses at the start
+        policy.on_interrupt = self._pause_here
+        policy.interrupt_main()
         return {"status": "ok", "paused": True}
+
+    def _pause_at_start(self) -> None:
+        """Main thread, as user code starts: step into its first line (the kernel's frames are skipped)."""
+        p, self._pause_pdb = self._pause_pdb or self.load().KernelPdb(), None
+        p.reset()
+        p.set_step()
+        sys.settrace(p.trace_dispatch)
 
     def _pause_here(self, frame: FrameType | None) -> None:
         """SIGINT handler hook on the main thread: the debugger stops at the next line the cell runs."""
@@ -258,9 +277,9 @@ class Debugger:
         """Post-execute hook: whatever happened, the next cell starts with no trace function and no prompt."""
         self.prompts.clear()
         self.frame = None
-        mod = sys.modules.get(_IMPL)
+        mod = self._impl
         if mod is None:
-            return
+            return  # pdb was never needed: nothing to clean
         for key in ("__return__", "__exception__"):  # what pdb leaves in a top-level frame's locals
             self.executor.ns.pop(key, None)
         if mod.current_tracer() is not None:

@@ -74,10 +74,10 @@ class Executor:
         count = self.execution_count
         kernel = self.kernel
         kernel.parent = msg
-        for hook in kernel.host.hooks.pre_execute:
-            hook(msg)
         kernel.interrupts.begin_request()
         try:
+            for hook in kernel.host.hooks.pre_execute:
+                hook(msg)
             return self._execute(msg, code, silent, store_history, count)
         finally:
             kernel.interrupts.end_request()
@@ -123,7 +123,13 @@ class Executor:
         try:
             source = transforms.rewrite_magics(code, self._is_automagic)
             shown = code if source is not code else None
-            cell = self.compiler.compile(source, origin, echo_last=not silent, shown=shown)
+            filename = None
+            if origin is None:
+                for name_of in self.kernel.host.hooks.cell_filename:
+                    filename = name_of(code)  # from the code as received: the front end hashes that text
+                    if filename:
+                        break
+            cell = self.compiler.compile(source, origin, echo_last=not silent, filename=filename, shown=shown)
             policy.arm()
             try:
                 if cell.is_async:

@@ -17,7 +17,7 @@ import zmq
 
 from ipykernel_lite.client import BlockingClient, KernelManager
 
-TIMEOUT = 20.0
+TIMEOUT = 60.0
 EOF = "\x04"
 
 #: from Python 3.13 pdb stops on the line of breakpoint() itself, before on the line after it

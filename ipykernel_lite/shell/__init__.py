@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..kernel.extensions import ExtensionHost, KernelExtension
+from ..kernel.post_import import when_imported
 
 if TYPE_CHECKING:
     from ..kernel.kernel import Kernel
@@ -40,10 +41,8 @@ class ShellExtension(KernelExtension):
         first = 1 if host.extension("debugger") is not None else 0
         host.hooks.post_execute.insert(first, self._post_execute_event)
         host.hooks.post_execute.append(self._post_execute)
-        self._finder = IPythonImportHook(self)
-        sys.meta_path.insert(0, self._finder)
-        if "IPython" in sys.modules:
-            self.integrate_ipython()
+        # right after IPython's package has run, before the importer sees it (now, if it is imported already)
+        when_imported("IPython", lambda module: self.integrate_ipython())
 
     def get_ipython(self) -> ZMQInteractiveShell:
         if self._shell is None:
@@ -113,41 +112,5 @@ class ShellExtension(KernelExtension):
         bridge(self.get_ipython)
 
     def close(self) -> None:
-        if self._finder in sys.meta_path:
-            sys.meta_path.remove(self._finder)
         if getattr(builtins, "get_ipython", None) == self.get_ipython:
             del builtins.get_ipython  # type: ignore[attr-defined]
-
-
-class IPythonImportHook:
-    """A meta-path finder that finds nothing itself: when ``IPython`` is imported, it wraps that module's
-    loader so that the kernel integrates with IPython right after IPython's own ``__init__`` has run."""
-
-    def __init__(self, ext: ShellExtension) -> None:
-        self.ext = ext
-        self.done = False
-
-    def find_spec(self, fullname: str, path: object = None, target: object = None) -> Any:
-        if self.done or fullname != "IPython":
-            return None
-        self.done = True
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec(fullname, None)
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return None
-        loader = spec.loader
-        real_exec = loader.exec_module
-        ext = self.ext
-
-        def exec_module(module: Any) -> None:
-            real_exec(module)
-            try:
-                ext.integrate_ipython()
-            except Exception:
-                import logging
-
-                logging.getLogger("ipykernel_lite.shell").exception("IPython integration failed")
-
-        loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec

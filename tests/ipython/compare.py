@@ -33,12 +33,16 @@ def kernel(name: str, cwd: str | None = None) -> Iterator[tuple[KernelManager, A
 
 
 _AT = re.compile(r" at [0-9a-f]{6,}\b")
-_TIME = re.compile(r"\b\d+(\.\d+)? ?(ns|μs|us|ms|s)\b")
+_TIME = re.compile(r"\b\d+(\.\d+)?(e[+-]\d+)? ?(ns|μs|us|ms|s)\b")
+
+
+_COMPILER = re.compile(r"^Compiler( time)? ?:.*\n", re.MULTILINE)
 
 
 def normalise(text: str) -> str:
-    """Without colours, memory addresses and durations."""
-    return _TIME.sub("<time>", _AT.sub(" at …", _ADDR.sub("0x…", _ANSI.sub("", text))))
+    """Without colours, memory addresses and durations (nor the compile-time line a loaded machine adds)."""
+    text = _COMPILER.sub("", _ANSI.sub("", text))
+    return _TIME.sub("<time>", _AT.sub(" at …", _ADDR.sub("0x…", text)))
 
 
 def run(kc: Any, code: str, timeout: float = 60) -> dict[str, Any]:

@@ -98,9 +98,13 @@ def format_bundle(
     if not isinstance(obj, type):
         shows_itself = getattr(obj, "_ipython_display_", None)
         if callable(shows_itself):
-            # the object publishes its own outputs (ipywidgets and others): nothing else is shown
-            shows_itself()
-            return data, metadata
+            # the object publishes its own outputs: nothing else is shown; NotImplementedError means "use my
+            # reprs instead" (ipympl's canvas), as IPython takes it
+            try:
+                shows_itself()
+                return data, metadata
+            except NotImplementedError:
+                pass
     if formatter is not None:
         data.update({k: _encode(k, v) for k, v in formatter.registered(obj).items()})
     if not isinstance(obj, type):  # a class's _repr_*_ are unbound functions, not its display
@@ -108,6 +112,8 @@ def format_bundle(
         if callable(mb):
             try:
                 res = mb(include=include, exclude=exclude)
+            except NotImplementedError:
+                res = None
             except Exception as e:
                 _format_failed(e, "_repr_mimebundle_", obj)
                 res = None

@@ -197,6 +197,13 @@ class ZMQInteractiveShell:
             local = {}
         return var_expand(cmd, self.user_ns, local)
 
+    def get_parent(self) -> dict[str, Any]:
+        """The request whose outputs are being produced (ipykernel's shell has it too)."""
+        return self.kernel.get_parent()
+
+    def set_parent(self, parent: dict[str, Any]) -> None:
+        """Accepted: outputs always go to the request being handled."""
+
     # --- payloads and output -----------------------------------------------------------------------------------
     def set_next_input(self, text: str, replace: bool = False) -> None:
         self.kernel.host.executor.add_payload({"source": "set_next_input", "text": text, "replace": replace})

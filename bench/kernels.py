@@ -1,4 +1,4 @@
-"""The two kernels under test and how to start, watch and kill them."""
+"""The three kernels under test (ours, ipykernel, xeus-python) and how to start, watch and kill them."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ class KernelSpec:
 LITE = KernelSpec("ipykernel_lite", "ipykernel_lite", "message")
 # ipykernel's kernel.json declares no interrupt_mode, so frontends use the default: SIGINT.
 IPYKERNEL = KernelSpec("ipykernel", "ipykernel_launcher", "signal")
-KERNELS: tuple[KernelSpec, ...] = (LITE, IPYKERNEL)
+# xeus-python (C++ core, Python interpreter embedded): its kernel.json declares no interrupt_mode either.
+XEUS = KernelSpec("xeus-python", "xpython_launcher", "signal")
+KERNELS: tuple[KernelSpec, ...] = (LITE, IPYKERNEL, XEUS)
+#: the kernels ours is compared with, in table order
+PEERS: tuple[KernelSpec, ...] = (IPYKERNEL, XEUS)
 
 
 def _local_port_range() -> tuple[int, int]:

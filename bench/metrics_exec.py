@@ -36,7 +36,7 @@ def _timed_pass(client: RawClient) -> float:
     return max(reply.received_at, idle.received_at) - sent
 
 
-@metric("roundtrip", better="lower", unit="ms", targets=[relative(0.1), absolute(0.5)])
+@metric("roundtrip", better="lower", unit="ms", targets=[relative(0.1), absolute(0.3)])
 def roundtrip(ctx: RunContext, spec: KernelSpec) -> Measurement:
     """execute `pass` → execute_reply and its idle status both received (median)."""
     warmup, runs = ctx.n(50, 10), ctx.n(300, 50)

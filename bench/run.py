@@ -62,6 +62,11 @@ def run(
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these metrics")
+    parser.add_argument(
+        "--kernels",
+        metavar="NAME[,NAME]",
+        help=f"run only these kernels (default: {', '.join(k.name for k in KERNELS)})",
+    )
     parser.add_argument("--quick", action="store_true", help="small N: a smoke run, not a measurement")
     parser.add_argument("--write", metavar="PATH", help="also write the table and machine details here")
     parser.add_argument("--list", action="store_true", help="list the metric names and exit")
@@ -91,9 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             print(f"unknown metric(s): {', '.join(unknown)}; known: {', '.join(metrics)}", file=sys.stderr)
             return 2
+    kernels = list(KERNELS)
+    if args.kernels:
+        wanted = [n.strip() for n in args.kernels.split(",") if n.strip()]
+        known = {k.name: k for k in KERNELS}
+        if unknown := [n for n in wanted if n not in known]:
+            print(f"unknown kernel(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
+            return 2
+        kernels = [known[n] for n in wanted]
     _compile_package()
     started = time.perf_counter()
-    results = run(names, args.quick)
+    results = run(names, args.quick, kernels)
     _progress(f"done in {time.perf_counter() - started:.0f} s")
     chosen = [metrics[n] for n in names]
     table_md = table(results, chosen)

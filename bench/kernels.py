@@ -163,6 +163,16 @@ class KernelProcess:
                 continue
         return total
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the kernel process, all its threads included.
+
+        On a shared machine wall-clock rows swing with other load; CPU time per operation moves much less, so
+        some rows report it in their note.
+        """
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # after the command name: state(0) ... utime(11) stime(12), in clock ticks
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         if self.proc is None:
             return

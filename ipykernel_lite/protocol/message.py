@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from itertools import count
 from typing import Any
 
+from .jsonutil import dumps
+
 PROTOCOL_VERSION = "5.4"
 
 JSONDict = dict[str, Any]
@@ -53,11 +55,14 @@ class Message:
     """One message: routing identities, the four JSON parts and binary buffers.
 
     ``raw_header`` keeps the header exactly as it arrived; a reply stores it as ``raw_parent`` and sends it as
-    its parent header without serialising it again (one JSON dump saved per outgoing message).
+    its parent header without serialising it again (one JSON dump saved per outgoing message). Headers that
+    arrive with JSON's default spacing (jupyter_client sends ``", "`` and ``": "``) are made compact once per
+    request (``compact_header``) so that the four or five messages each request causes do not echo the padding.
     """
 
     __slots__ = (
         "buffers",
+        "compact_header",
         "content",
         "header",
         "identities",
@@ -85,6 +90,7 @@ class Message:
         self.identities = [] if identities is None else identities
         self.raw_header = raw_header
         self.raw_parent: bytes | None = None
+        self.compact_header: bytes | None = None
 
     @property
     def msg_type(self) -> str:
@@ -150,11 +156,23 @@ class MessageFactory:
         msg = Message(self.header(msg_type), content, None, metadata, buffers, identities)
         if parent is not None:
             msg.parent_header = parent.header
-            msg.raw_parent = parent.raw_header
+            msg.raw_parent = _compact_header(parent)
             # reply to where the request came from unless told otherwise
             if identities is None:
                 msg.identities = parent.identities
         return msg
+
+
+def _compact_header(msg: Message) -> bytes | None:
+    """The request's header bytes without JSON's optional spaces, computed on first use."""
+    compact = msg.compact_header
+    if compact is None:
+        compact = msg.raw_header
+        if compact is not None and b": " in compact:
+            # a space may also sit inside a string: dumping once and caching is right either way
+            compact = dumps(msg.header)
+        msg.compact_header = compact
+    return compact
 
 
 def parent_of(msg: Message | Mapping[str, Any] | None) -> JSONDict:

@@ -40,3 +40,20 @@ def test_empty_parts_serialize_as_empty_objects() -> None:
     assert frames[3:5] == [b"{}", b"{}"]
     back = codec.deserialize(frames)
     assert back.parent_header == {} and back.metadata == {} and back.content == {"subscription": ""}
+
+
+def test_a_spaced_request_header_is_echoed_compact_and_equal() -> None:
+    import json
+
+    codec = WireCodec(Signer(b"k" * 32))
+    client_header = {"msg_id": "m1", "msg_type": "execute_request", "session": "s", "username": "a: b", "date": "d"}
+    raw = json.dumps(client_header).encode()  # jupyter_client's spacing
+    parts = [raw, b"{}", b"{}", b'{"code": "1"}']
+    request = codec.deserialize([b"id", b"<IDS|MSG>", codec.signer.sign(parts), *parts])
+    factory = MessageFactory()
+    first = codec.serialize(factory.message("status", {"execution_state": "busy"}, request))
+    second = codec.serialize(factory.message("execute_reply", {"status": "ok"}, request))
+    echoed = first[4]
+    assert echoed == second[4]  # computed once, reused by every message of the request
+    assert len(echoed) < len(raw) and json.loads(echoed) == client_header
+    assert first[:1] == [b"id"]  # still routed to the requester

@@ -56,7 +56,10 @@ def _measure_states(spec: KernelSpec) -> States:
                 raise MetricError("the first completion failed")
             completed = _settle(client, kernel)
             for cell in SESSION_CELLS:
-                client.execute(cell, timeout=120)  # the last one fails on purpose: a traceback is part of a session
+                # only the reply is awaited: xeus-python drops IOPub messages (the idle status too) when a cell
+                # prints a thousand lines, and this row weighs memory, not output. The last cell fails on
+                # purpose: a traceback is part of a session.
+                client.wait_for(client.send_execute(cell), lambda m: True, 120, "shell", "execute_reply")
             cells = _settle(client, kernel)
     finally:
         os.environ.pop("IPYKERNEL_LITE_WARMUP", None)

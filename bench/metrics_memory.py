@@ -33,6 +33,9 @@ BIG_RESULT_CELL = "np.ones(1 << 17)"
 #: twenty are pipelined, which would fail the row for a reason that is not memory)
 WINDOW = 1
 REPLY_TIMEOUT = 20.0
+#: the most a kernel may grow to in mem_10k_results before it is stopped (MiB), and how often RSS is read
+MAX_KERNEL_MIB = 12 * 1024
+CAP_CHECK_EVERY = 250
 
 States = tuple[float, float, float]
 _states: dict[tuple[str, bool], States] = {}
@@ -93,10 +96,28 @@ def mem_cells(ctx: RunContext, spec: KernelSpec) -> Measurement:
     return _state(ctx, spec, 2)
 
 
+def _memory_cap_mib() -> float:
+    """Stop a kernel that keeps every result before it takes the shared machine down: 60% of what is free."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return min(MAX_KERNEL_MIB, int(line.split()[1]) / 1024 * 0.6)
+    except OSError:
+        pass
+    return MAX_KERNEL_MIB
+
+
 @metric("mem_10k_results", better="lower", unit="MiB", targets=[at_least_best()])
 def mem_10k_results(ctx: RunContext, spec: KernelSpec) -> Measurement:
-    """RSS after 10,000 cells that each return a 1 MiB object (`np.ones(1 << 17)`): what output history keeps."""
+    """RSS after 10,000 cells that each return a 1 MiB object (`np.ones(1 << 17)`): what output history keeps.
+
+    A kernel whose RSS passes the cap (60% of the machine's available memory, at most 12 GiB) is stopped
+    early; its cell then shows the RSS reached, a lower bound, and the note says after how many cells.
+    """
     count = ctx.n(10_000, 200)
+    cap = _memory_cap_mib()
+    stopped = ""
     with ready_kernel(spec) as (kernel, client):
         reply = client.execute("import numpy as np", timeout=60)
         if reply.content.get("status") != "ok":
@@ -117,7 +138,10 @@ def mem_10k_results(ctx: RunContext, spec: KernelSpec) -> Measurement:
                     in_flight.discard(msg.parent_id)
                     done += 1
                     break
+            if done % CAP_CHECK_EVERY == 0 and kernel.rss_kib() / 1024 > cap:
+                stopped = f"; STOPPED after {done} cells: RSS passed the {cap:.0f} MiB cap (a lower bound)"
+                break
         took = time.perf_counter() - started
         after = _settle(client, kernel)
-    note = f"{count} cells in {took:.0f} s; {before:.0f} MiB before them (numpy imported)"
+    note = f"{done} cells in {took:.0f} s; {before:.0f} MiB before them (numpy imported){stopped}"
     return Measurement(after, "MiB", note)

@@ -69,3 +69,11 @@ def test_unknown_metric_is_refused() -> None:
     assert result.returncode == 2
     assert "no_such_metric" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.timeout(20)
+def test_unknown_kernel_is_refused() -> None:
+    result = _bench("--only", "roundtrip", "--kernels", "ipykernel_lite,no_such_kernel", timeout=15)
+    assert result.returncode == 2
+    assert "no_such_kernel" in result.stderr and "xeus-python" in result.stderr
+    assert result.stdout == ""

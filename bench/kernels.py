@@ -173,6 +173,18 @@ class KernelProcess:
         # after the command name: state(0) ... utime(11) stime(12), in clock ticks
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def wait_cpu_quiet(self, quiet: float = 0.3, limit: float = 15.0) -> None:
+        """Wait until the kernel uses no CPU for ``quiet`` seconds (its background start-up work is over), so
+        that CPU time read afterwards belongs to what the metric sends. Gives up silently after ``limit``."""
+        deadline = time.perf_counter() + limit
+        last = self.cpu_seconds()
+        while time.perf_counter() < deadline:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now == last:
+                return
+            last = now
+
     def kill(self) -> None:
         if self.proc is None:
             return

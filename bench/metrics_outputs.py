@@ -117,7 +117,7 @@ def print_10mb(ctx: RunContext, spec: KernelSpec) -> Measurement:
     samples: list[float] = []
     with ready_kernel(spec) as (kernel, client):
         _setup(client, "pass")  # the first cell's one-off costs belong to no output row
-        client.drain(quiet=0.5)
+        kernel.wait_cpu_quiet()
         cpu_before = kernel.cpu_seconds()
         for _ in range(ctx.n(3, 1)):
             received = 0

@@ -64,8 +64,9 @@ class Target:
             who = "the better peer" if self.peer == BEST else self.peer
             if self.bound == 1:
                 return f"{op} {who}"
-            if better == "lower" and self.bound < 1:
-                return f"≤ 1/{1 / self.bound:g} of {who}"
+            inverse = 1 / self.bound
+            if better == "lower" and self.bound < 1 and abs(inverse - round(inverse)) < 1e-9:
+                return f"≤ 1/{round(inverse)} of {who}"
             return f"{op} {self.bound:g}x {who}"
         return f"{op} {self.bound:g} {unit}"
 

@@ -26,6 +26,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_memory",
     "bench.metrics_iopub",
     "bench.metrics_load",
+    "bench.metrics_dap",
 )
 
 Better = Literal["lower", "higher"]

@@ -314,6 +314,7 @@ EXTENSIONS: tuple[str, ...] = (
     "comms:CommExtension",
     "ipython_display:IPythonDisplay",
     "dap:DapExtension",
+    "variables:VariablesExtension",
 )
 
 

@@ -62,7 +62,7 @@ class ClientCore:
 
     def __init__(
         self,
-        key: bytes,
+        key: bytes | str,
         signature_scheme: str = "hmac-sha256",
         *,
         session: str | None = None,
@@ -171,6 +171,13 @@ class ClientCore:
             elif m.msg_type == "input_request":
                 self.last_input_request = m
                 yield InputRequest(m)
+
+    def early_outputs(self, p: Pending) -> Iterator[Output]:
+        """The IOPub messages at the head of an execute's inbox: shown before answering an input_request
+        (the kernel flushed that output before it asked)."""
+        inbox = p.inbox
+        while inbox and inbox[0][0] == "iopub":
+            yield Output(inbox.popleft()[1])
 
     def settled(self, p: Pending, grace: float = IOPUB_GRACE) -> bool:
         return p.settled(grace, self.mailbox.iopub_seq)

@@ -5,13 +5,23 @@ AsyncClient). The protocol logic is the sans-IO ``client.core``; the clients are
 from ..protocol import ConnectionInfo, Message
 from .aio import AsyncClient
 from .blocking import BlockingClient
-from .errors import ClientClosed, ClientError, ExecutionError, KernelDied, NotReady, RequestTimeout, SendQueueFull
+from .errors import (
+    AlreadyTaken,
+    ClientClosed,
+    ClientError,
+    ExecutionError,
+    KernelDied,
+    NotReady,
+    RequestTimeout,
+    SendQueueFull,
+)
 from .manager import KernelManager, start_kernel, start_kernel_async
 from .restarter import KernelEvent, RestartPolicy
 from .result import ErrorInfo, ExecuteResult
 from .state import KernelState
 
 __all__ = [
+    "AlreadyTaken",
     "AsyncClient",
     "BlockingClient",
     "ClientClosed",

@@ -91,7 +91,11 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
                 if job.allow_stdin and not self._stdin_link.update():
                     # an input_request sent before the link is up would be lost, and the kernel would wait forever
                     await self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
-                self._write(out)
+                try:
+                    self._write(out)
+                except BaseException:
+                    core.forget(p.msg_id)  # never sent: nothing of it will come
+                    raise
             inbox = p.inbox
             while True:
                 left = None if deadline is None else _left(deadline)

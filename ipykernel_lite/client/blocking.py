@@ -152,7 +152,11 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
                 if job.allow_stdin and not self._stdin_link.update():
                     # an input_request sent before the link is up would be lost, and the kernel would wait forever
                     self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
-                self._write(out)
+                try:
+                    self._write(out)
+                except BaseException:
+                    core.forget(p.msg_id)  # never sent: nothing of it will come
+                    raise
 
             def done() -> bool:
                 for ev in core.events(p):

@@ -88,5 +88,9 @@ class SendQueueFull(ClientError, TimeoutError):
     """A request could not even be queued: the socket's send queue to the kernel is full."""
 
 
+class AlreadyTaken(ClientError, ValueError):
+    """``collect`` of a request whose reply ``recv`` or an earlier ``collect`` already took."""
+
+
 class ClientClosed(ClientError, RuntimeError):
     """The client was closed: its sockets are gone."""

@@ -3,7 +3,10 @@ IOPub is bounded, and collecting after the bound pushed a request's IOPub out ne
 
 from __future__ import annotations
 
+import pytest
+
 from ipykernel_lite.client.core import ClientCore
+from ipykernel_lite.client.errors import AlreadyTaken
 from ipykernel_lite.protocol import MessageFactory
 
 KERNEL = MessageFactory(username="kernel")
@@ -57,3 +60,23 @@ def test_recv_takes_kept_replies_in_order_and_ends_their_record() -> None:
     got = [core.take("shell") for _ in range(5)]
     assert [m.parent_header["msg_id"] for m in got if m] == [o.msg_id for o in outs]
     assert not core.mailbox.sent
+
+
+def test_collecting_a_reply_already_taken_says_so_instead_of_waiting() -> None:
+    core = ClientCore(b"")
+    out = core.message("shell", "execute_request", {"code": "1"})
+    core.sent(out)
+    core.feed("shell", KERNEL.message("execute_reply", {"status": "ok"}, parent=out.msg))
+    taken = core.take("shell")
+    assert taken is not None and taken.parent_header["msg_id"] == out.msg_id
+    with pytest.raises(AlreadyTaken):
+        core.expect_execute(out.msg_id, hook_iopub=False, takes_stdin=False, earlier=True)
+    # and a second collect of one already collected
+    again = core.message("shell", "execute_request", {"code": "2"})
+    core.sent(again)
+    core.feed("shell", KERNEL.message("execute_reply", {"status": "ok"}, parent=again.msg))
+    p = core.expect_execute(again.msg_id, hook_iopub=False, takes_stdin=False, earlier=True)
+    assert p.reply is not None
+    core.release(again.msg_id)
+    with pytest.raises(AlreadyTaken):
+        core.expect_execute(again.msg_id, hook_iopub=False, takes_stdin=False, earlier=True)

@@ -11,7 +11,7 @@ from time import monotonic
 from typing import Any
 
 from ...protocol import Message, MessageFactory, ProtocolError, Signer, WireCodec
-from ..errors import NotReady, RequestTimeout
+from ..errors import AlreadyTaken, NotReady, RequestTimeout
 from ..result import ExecuteResult
 from .mailbox import MESSAGE_CHANNELS, Mailbox, Pending
 from .ready import Readiness
@@ -152,6 +152,9 @@ class ClientCore:
         """Collect an execute: reply, IOPub up to idle, input requests. ``earlier``: it was sent before
         (with ``send``), and what already arrived for it is taken out of the queues."""
         box = self.mailbox
+        if earlier and box.was_taken(msg_id):
+            # waiting would never end: say so instead (collect with timeout=None must not hang)
+            raise AlreadyTaken(f"the reply to {msg_id} was already taken (by recv or an earlier collect)")
         p = Pending(msg_id, "shell", want_idle=True, takes_stdin=takes_stdin, hook_iopub=hook_iopub)
         if earlier:
             box.claim(p)

@@ -165,6 +165,9 @@ class Mailbox:
         self.sent: dict[str, Sent] = {}
         self._forgotten: dict[str, None] = {}
         self._max_forgotten = max_forgotten
+        #: requests of ours whose reply was already taken (recv, collect), newest last: collecting one again
+        #: would wait for a reply that cannot come
+        self._taken: dict[str, None] = {}
         self._seq = 0
         #: the highest ``seq`` of our shell requests seen on IOPub (see Pending.settled)
         self.iopub_seq = 0
@@ -198,8 +201,17 @@ class Mailbox:
             del f[next(iter(f))]
 
     def release(self, msg_id: str) -> None:
-        """Stop waiting, but keep later messages of this request for ``recv``."""
-        self.pending.pop(msg_id, None)
+        """Stop waiting. Answered: done (collecting it again is an error, ``was_taken``). Not answered (the
+        caller timed out): its reply will still be kept, with what arrives after now, for ``recv`` or a later
+        ``collect``."""
+        p = self.pending.pop(msg_id, None)
+        if p is None:
+            return
+        if p.reply is not None:
+            self._note_taken(msg_id)
+        elif p.channel != "stdin":
+            s = self.sent[msg_id] = Sent(msg_id, p.channel, p.seq)
+            s.idle = p.idle
 
     def clear(self) -> None:
         self.pending.clear()
@@ -283,6 +295,16 @@ class Mailbox:
     def queued(self, channel: str) -> int:
         return self._live[channel]
 
+    def _note_taken(self, msg_id: str) -> None:
+        t = self._taken
+        t[msg_id] = None
+        if len(t) > self._max_forgotten:
+            del t[next(iter(t))]
+
+    def was_taken(self, msg_id: str) -> bool:
+        """Whether the reply of our request ``msg_id`` was already taken by recv or an earlier collect."""
+        return msg_id in self._taken and msg_id not in self.sent and msg_id not in self.pending
+
     def take(self, channel: str) -> Message | None:
         """The oldest queued message of ``channel`` (for ``recv``)."""
         q = self._queues[channel]
@@ -295,6 +317,7 @@ class Mailbox:
             if owner is not None and channel == owner.channel:
                 # the reply went to recv: this request is the caller's to follow now
                 self.sent.pop(owner.msg_id, None)
+                self._note_taken(owner.msg_id)
             return slot.msg
         return None
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Awaitable
+from functools import cached_property
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol import Message
 from .aio_transport import AsyncTransport, _left
@@ -17,6 +18,9 @@ from .calls import ExecuteJob, KernelCalls, OnDied
 from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
 from .errors import KernelDied, RequestTimeout
 from .result import ExecuteResult
+
+if TYPE_CHECKING:
+    from .comms import AsyncComms
 
 
 class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitable[ExecuteResult]]):
@@ -54,6 +58,13 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
 
     async def input_reply(self, value: str, parent: Message | None = None) -> None:
         self._write(self.core.input_reply(value, parent))
+
+    @cached_property
+    def comms(self) -> AsyncComms:
+        """Comms with the kernel: open, send, receive, close (``client/comms.py``, docs/comms.md)."""
+        from .comms import AsyncComms
+
+        return AsyncComms(self)
 
     # -- high level -----------------------------------------------------------------------------------------
     async def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zmq
 
@@ -20,6 +21,9 @@ from .channels import open_channels, repoint
 from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
 from .errors import ClientClosed, KernelDied, RequestTimeout, SendQueueFull
 from .result import ExecuteResult
+
+if TYPE_CHECKING:
+    from .comms import Comms
 
 
 class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
@@ -96,6 +100,13 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
     def input_reply(self, value: str, parent: Message | None = None) -> None:
         """Answer an input_request (by default the last one seen) on stdin."""
         self._write(self.core.input_reply(value, parent))
+
+    @cached_property
+    def comms(self) -> Comms:
+        """Comms with the kernel: open, send, receive, close (``client/comms.py``, docs/comms.md)."""
+        from .comms import Comms
+
+        return Comms(self)
 
     # -- high level -----------------------------------------------------------------------------------------
     def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:

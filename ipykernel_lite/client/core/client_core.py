@@ -141,7 +141,8 @@ class ClientCore:
     # -- requests in flight ---------------------------------------------------------------------------------
     def sent(self, out: Outgoing) -> None:
         """``out`` went out with nobody waiting: keep its replies for ``recv`` or a later ``collect``."""
-        if out.channel != "stdin":
+        # only requests are answered: a comm_msg or input_reply has no reply to keep
+        if out.channel != "stdin" and out.msg.msg_type.endswith("_request"):
             self.mailbox.track(out.msg_id, out.channel)
 
     def expect(self, out: Outgoing) -> Pending:

@@ -10,6 +10,7 @@ from typing import Any
 from ..client.runs import plan_runs
 from .errors import BridgeError
 from .positions import from_codepoints, to_codepoints
+from .runs import cell_info
 from .schema import (
     INVALID_PARAMS,
     UNKNOWN_KERNEL,
@@ -35,7 +36,6 @@ from .schema import (
     StartResult,
     VariablesParams,
     VariablesResult,
-    cell_info,
 )
 from .session import Execution, KernelSession, Notify
 

@@ -16,12 +16,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from ..client.state import KernelState
 from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin, VariableRow
 
 DEFAULT_KERNEL = "default"
 
 Encoding = Literal["utf-16", "utf-32"]
-KernelState = Literal["starting", "idle", "busy", "restarting", "dead", "stopped"]
 RunScope = Literal["cell", "below", "selection", "line", "file"]
 
 
@@ -249,7 +249,7 @@ class OutputParams(BridgeModel):
 
 class StatusParams(BridgeModel):
     kernel: str
-    state: KernelState
+    state: KernelState = Field(strict=False, description="The kernel's state (client/state.py); a string in JSON.")
 
 
 class InputRequestParams(BridgeModel):

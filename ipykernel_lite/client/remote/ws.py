@@ -7,7 +7,9 @@ with the same ``session_id`` comes back, so a reconnect loses no reply: we alway
 
 from __future__ import annotations
 
+import inspect
 import logging
+import socket
 import urllib.parse
 from collections.abc import Callable
 from time import monotonic, sleep
@@ -24,6 +26,11 @@ log = logging.getLogger("ipykernel_lite.client.remote")
 
 #: waits between reconnection attempts (seconds); after the last one the connection counts as lost
 RECONNECT_DELAYS = (0.0, 0.25, 0.5, 1.0, 2.0)
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+
+#: websockets >= 16 wants ``legacy=True`` to return the connection itself rather than a context manager
+_DIRECT: dict[str, Any] = {}
 
 
 def _websockets() -> Any:
@@ -34,6 +41,8 @@ def _websockets() -> Any:
         raise ServerError(
             "talking to a Jupyter server needs the 'websockets' package: pip install 'ipykernel_lite[remote]'"
         ) from None
+    if not _DIRECT and "legacy" in inspect.signature(websockets.sync.client.connect).parameters:
+        _DIRECT["legacy"] = True
     return websockets
 
 
@@ -90,6 +99,7 @@ class WsLink:
                 max_size=None,  # the kernel decides message sizes (images, buffers), as with zmq
                 compression=None,  # loopback and LAN: deflate costs more than it saves
                 ping_interval=None,  # liveness is the server's job; pings would race our own reads
+                **_DIRECT,
             )
         except exc.InvalidStatus as e:
             code = e.response.status_code
@@ -104,6 +114,11 @@ class WsLink:
             raise ServerError(f"websocket to kernel {self.kernel_id} refused ({code})", status=code) from None
         except (OSError, TimeoutError, exc.InvalidHandshake, exc.InvalidURI) as e:
             raise ServerUnreachable(f"cannot open the websocket of kernel {self.kernel_id}: {e}") from None
+        try:
+            # small request frames must not wait for the previous one's ACK (Nagle + delayed ACK = 40 ms)
+            ws.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass  # not TCP (a unix socket through a proxy): nothing to tune
         self._ws = ws
         self.subprotocol = ws.subprotocol
 
@@ -125,13 +140,25 @@ class WsLink:
             raise ConnectionLost("the websocket is closed")
         try:
             frame: str | bytes = self.ws.recv(timeout=timeout)
-            return frame
         except TimeoutError:
             return None
         except exc.ConnectionClosed as e:
             log.warning("websocket of kernel %s closed (%s); reconnecting", self.kernel_id, e)
             self._reconnect()
             return None
+        self._quick_ack()
+        return frame
+
+    def _quick_ack(self) -> None:
+        """Jupyter Server writes each message separately and leaves Nagle on: its next small frame waits for
+        our ACK of the previous one, and Linux delays that ACK by 40 ms. Ask for immediate ACKs again (Linux
+        drops quick-ACK mode after a while, so after every frame; elsewhere this is a no-op)."""
+        if _QUICKACK is None or self._ws is None:
+            return
+        try:
+            self._ws.socket.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+        except OSError:
+            pass
 
     def _reconnect(self) -> None:
         self._drop()

@@ -85,6 +85,19 @@ def server_argv(kind: str, port: int, token: str, root: Path, python: str = sys.
     raise ValueError(kind)
 
 
+def _until_accepting(server: RunningServer) -> None:
+    """Seen on a loaded machine: refused right after the server logged that it runs. Wait for the port."""
+    pause = threading.Event()
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
+            return
+        except ConnectionRefusedError:
+            assert server.proc.poll() is None, f"{server.kind} exited:\n{server.log()}"
+            pause.wait(0.05)
+    raise AssertionError(f"{server.kind} never accepted connections:\n{server.log()}")
+
+
 @contextmanager
 def running_server(
     kind: str,
@@ -120,6 +133,7 @@ def running_server(
         except queue.Empty:
             ok = False
         assert ok, f"{kind} did not start:\n{server.log()}"
+        _until_accepting(server)
         yield server
     finally:
         proc.terminate()  # servers shut their kernels down on SIGTERM

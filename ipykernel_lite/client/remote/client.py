@@ -8,6 +8,7 @@ died from its ``status: dead`` notice or from a websocket that cannot be reopene
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from collections.abc import Callable
 from time import monotonic
 from typing import Any, cast
@@ -19,14 +20,17 @@ from ...protocol.kernel_ws import KernelWsCodec, KernelWsError
 from ..base import ClientBase
 from ..blocking import BlockingClient
 from ..errors import ClientClosed, KernelDied
-from .errors import ConnectionLost
-from .rest import ServerAuth
+from .errors import ConnectionLost, KernelNotFound, ServerError
+from .rest import RestClient, ServerAuth
 from .ws import WsLink
 
 log = logging.getLogger("ipykernel_lite.client.remote")
 
 #: longest single wait on the websocket, so that deadlines and the dead-kernel check stay timely
 SLICE = 0.1
+#: a wait with no frame for this long asks the server whether the kernel still exists
+LIVENESS_INTERVAL = 2.0
+LIVENESS_TIMEOUT = 10.0
 
 
 class _AlwaysLinked:
@@ -66,6 +70,9 @@ class ServerKernelClient(BlockingClient):
         )
         self.kernel_id = kernel_id
         self._dead_notice: str | None = None
+        self._rest = RestClient(auth)
+        self._model_path = "/api/kernels/" + urllib.parse.quote(kernel_id, safe="")
+        self._last_frame = self._last_asked = monotonic()
         self._link = WsLink(auth, kernel_id, self.session, legacy=legacy, open_timeout=open_timeout)
         self.ws_codec = KernelWsCodec(self._link.subprotocol)
         self._stdin_link = cast(Any, _AlwaysLinked())
@@ -104,7 +111,27 @@ class ServerKernelClient(BlockingClient):
 
     # -- liveness -------------------------------------------------------------------------------------------
     def _alive(self) -> bool:
+        if self._dead_notice is None and self._link.lost is None:
+            self._ask_server()
         return self._dead_notice is None and self._link.lost is None
+
+    def _ask_server(self) -> None:
+        """The heartbeat's stand-in: after a quiet ``LIVENESS_INTERVAL``, one GET of the kernel's model. A
+        server may keep our websocket open after the kernel was deleted or died for good."""
+        now = monotonic()
+        if now - max(self._last_frame, self._last_asked) < LIVENESS_INTERVAL:
+            return
+        self._last_asked = now
+        try:
+            model = self._rest.call("GET", self._model_path, timeout=LIVENESS_TIMEOUT)
+        except KernelNotFound:
+            self._dead_notice = "gone (deleted, or removed after it died)"
+            return
+        except ServerError as e:
+            log.debug("liveness check of kernel %s failed: %s", self.kernel_id, e)
+            return  # a slow or restarting server is not a dead kernel; the websocket will tell
+        if isinstance(model, dict) and model.get("execution_state") == "dead":
+            self._dead_notice = "dead"
 
     def _death(self) -> KernelDied:
         if self._link.lost is not None:
@@ -120,6 +147,7 @@ class ServerKernelClient(BlockingClient):
         pass
 
     def _route(self, frame: str | bytes) -> None:
+        self._last_frame = monotonic()
         try:
             channel, msg = self.ws_codec.decode(frame)
         except KernelWsError as e:

@@ -14,13 +14,17 @@ from __future__ import annotations
 import logging
 import urllib.parse
 from collections.abc import Mapping
+from time import monotonic
 from typing import Any
 
 from .client import ServerKernelClient
-from .errors import ConnectionLost, KernelNotFound, KernelStartFailed, ServerError
+from .errors import ConnectionLost, KernelNotFound, KernelStartFailed, ServerError, ServerUnreachable
 from .rest import REQUEST_TIMEOUT, RestClient, ServerAuth
 
 log = logging.getLogger("ipykernel_lite.client.remote")
+
+#: longest single websocket handshake while a kernel starts; between two, we ask the server about the kernel
+HANDSHAKE_SLICE = 5.0
 
 
 class RemoteKernelManager:
@@ -60,9 +64,13 @@ class RemoteKernelManager:
             if not kc.closed:
                 kc.wait_for_ready(timeout)
 
-    def client(self, *, legacy: bool = False, session: str | None = None) -> ServerKernelClient:
+    def client(
+        self, *, legacy: bool = False, session: str | None = None, open_timeout: float = 30.0
+    ) -> ServerKernelClient:
         """A new client on a websocket of its own (one per thread: clients are not thread-safe)."""
-        kc = ServerKernelClient(self.server.auth, self.kernel_id, legacy=legacy, session=session)
+        kc = ServerKernelClient(
+            self.server.auth, self.kernel_id, legacy=legacy, session=session, open_timeout=open_timeout
+        )
         self.clients.append(kc)
         return kc
 
@@ -118,20 +126,31 @@ class Server:
         what = f"starting kernel {name or '(default)'}"
         try:
             model = self.rest.call("POST", "/api/kernels", body, timeout=timeout, what=what)
-        except KernelNotFound as e:
-            raise KernelNotFound(f"no kernelspec {name!r} on {self.auth.url}", status=e.status) from None
+        except ServerError as e:
+            # servers disagree on how to say "no such kernelspec" (404, or a bare 500): ask them
+            if name and isinstance(e, (KernelNotFound, KernelStartFailed)) and not self._has_spec(name):
+                raise KernelNotFound(f"no kernelspec {name!r} on {self.auth.url}", status=e.status) from None
+            raise
         if not isinstance(model, dict) or not isinstance(model.get("id"), str):
             raise KernelStartFailed(f"{what}: the server answered {model!r}")
         km = RemoteKernelManager(self, model["id"], str(model.get("name", name or "")))
         try:
             kc = self._ready_client(km, timeout)
-        except (TimeoutError, ConnectionLost, KernelNotFound) as e:
+        except (TimeoutError, ConnectionLost, KernelNotFound, KernelStartFailed) as e:
             try:
                 km.shutdown()
             except ServerError:
                 log.debug("cleaning up a kernel that failed to start", exc_info=True)
+            if isinstance(e, KernelNotFound):
+                e = KernelStartFailed("the server gave up restarting it and removed it")
             raise KernelStartFailed(f"{what}: the kernel never became ready ({e})") from None
         return km, kc
+
+    def _has_spec(self, name: str) -> bool:
+        try:
+            return name in self.kernelspecs()["kernelspecs"]
+        except ServerError:
+            return True  # cannot tell: keep the original error
 
     def attach(self, kernel_id: str, *, timeout: float = 60.0) -> tuple[RemoteKernelManager, ServerKernelClient]:
         """Connect to a kernel the server already runs (KernelNotFound if it has none with that id)."""
@@ -140,9 +159,22 @@ class Server:
         return km, self._ready_client(km, timeout)
 
     def _ready_client(self, km: RemoteKernelManager, timeout: float) -> ServerKernelClient:
-        kc = km.client(legacy=self.legacy)
+        deadline = monotonic() + timeout
+        while True:
+            # servers hold the websocket handshake until the kernel answers: open it in slices, and between
+            # them ask whether the kernel still exists (a failing kernelspec is restarted, then removed)
+            left = deadline - monotonic()
+            try:
+                kc = km.client(legacy=self.legacy, open_timeout=max(0.5, min(HANDSHAKE_SLICE, left)))
+                break
+            except ServerUnreachable as e:
+                state = km.model().get("execution_state")  # KernelNotFound once the server gave up on it
+                if state == "dead":
+                    raise KernelStartFailed(f"kernel {km.kernel_id} died while starting") from None
+                if deadline - monotonic() <= 0:
+                    raise TimeoutError(f"kernel {km.kernel_id} still {state} after {timeout:g} s: {e}") from None
         try:
-            kc.wait_for_ready(timeout)
+            kc.wait_for_ready(max(1.0, deadline - monotonic()))
         except BaseException:
             kc.close()
             raise

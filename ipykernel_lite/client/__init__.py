@@ -1,19 +1,21 @@
 """Client side of the Jupyter protocol: start and own kernels (KernelManager), talk to them (BlockingClient,
-AsyncClient). Framing and signing go through ``ipykernel_lite.protocol``; this package only adds sockets.
+AsyncClient). The protocol logic is the sans-IO ``client.core``; the clients are shells that add sockets.
 """
 
 from ..protocol import ConnectionInfo, Message
 from .aio import AsyncClient
 from .blocking import BlockingClient
-from .errors import ClientClosed, ExecutionError, KernelDied, RequestTimeout
+from .errors import ClientClosed, ClientError, ExecutionError, KernelDied, NotReady, RequestTimeout, SendQueueFull
 from .manager import KernelManager, start_kernel, start_kernel_async
 from .restarter import KernelEvent, RestartPolicy
 from .result import ErrorInfo, ExecuteResult
+from .state import KernelState
 
 __all__ = [
     "AsyncClient",
     "BlockingClient",
     "ClientClosed",
+    "ClientError",
     "ConnectionInfo",
     "ErrorInfo",
     "ExecuteResult",
@@ -21,9 +23,12 @@ __all__ = [
     "KernelDied",
     "KernelEvent",
     "KernelManager",
+    "KernelState",
     "Message",
+    "NotReady",
     "RequestTimeout",
     "RestartPolicy",
+    "SendQueueFull",
     "start_kernel",
     "start_kernel_async",
 ]

@@ -46,6 +46,9 @@ def open_channels(
             s.reconnect_ivl_max = 1000
             if kind == zmq.DEALER and channel != "hb":
                 s.setsockopt(zmq.IDENTITY, identity)
+                # replies are never dropped below us: the kernel's ROUTER silently drops what a full pipe
+                # cannot take, so ours has no limit (we keep every reply to our requests, core/mailbox.py)
+                s.rcvhwm = 0
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             if keys is not None:

@@ -15,10 +15,11 @@ from typing import Any, cast
 
 import zmq
 
-from ...protocol import ConnectionInfo, Message
+from ...protocol import ConnectionInfo
 from ...protocol.kernel_ws import KernelWsCodec, KernelWsError
 from ..base import ClientBase
 from ..blocking import BlockingClient
+from ..core import Outgoing
 from ..errors import ClientClosed, KernelDied
 from .errors import ConnectionLost, KernelNotFound, ServerError
 from .rest import RestClient, ServerAuth
@@ -79,7 +80,7 @@ class ServerKernelClient(BlockingClient):
         # the base class hands pollers to _wait; ours ignores them
         # _collect drains "iopub" by name before answering input(): our _drain_socket ignores the socket
         self._sockets = cast(Any, dict.fromkeys(("shell", "control", "stdin", "iopub")))
-        self._poll_all = cast(zmq.Poller, None)
+        self._poll_all = self._poll_ready = cast(zmq.Poller, None)
         self._poll_one = cast(Any, dict.fromkeys(("shell", "control", "stdin", "iopub")))
         self._probe = 0
 
@@ -95,7 +96,7 @@ class ServerKernelClient(BlockingClient):
         if self._closed:
             return
         self._closed = True
-        self.mailbox.pending.clear()
+        self.core.clear()
         self._link.close()
 
     def __enter__(self) -> ServerKernelClient:
@@ -139,9 +140,9 @@ class ServerKernelClient(BlockingClient):
         return ConnectionLost(f"the server reports kernel {self.kernel_id} {self._dead_notice}")
 
     # -- transport ------------------------------------------------------------------------------------------
-    def _send(self, channel: str, msg: Message) -> None:
+    def _write(self, out: Outgoing) -> None:
         self._ensure_open()
-        self._link.send(self.ws_codec.encode(channel, msg))
+        self._link.send(self.ws_codec.encode(out.channel, out.msg))
 
     def _send_ping(self, token: bytes) -> None:
         pass
@@ -158,7 +159,7 @@ class ServerKernelClient(BlockingClient):
             state = msg.content.get("execution_state")
             if state == "dead":
                 self._dead_notice = "dead (its process exited and was not restarted)"
-        self.mailbox.deliver(channel, msg)
+        self.core.feed(channel, msg)
 
     def _pump(self, timeout: float) -> bool:
         """Read one frame (waiting up to ``timeout``) and then everything already there; True if any came."""

@@ -1,15 +1,15 @@
 """What can go wrong talking to a Jupyter Server / Kernel Gateway / Enterprise Gateway.
 
-Every error here is a ``ServerError``; those that mean "the kernel is gone" are also ``KernelDied`` so that code
-written for local kernels handles them unchanged.
+Every error here is a ``ServerError``, a ``ClientError`` like every other error of the client; those that
+mean "the kernel is gone" are also ``KernelDied``, so that code written for local kernels handles them.
 """
 
 from __future__ import annotations
 
-from ..errors import KernelDied
+from ..errors import ClientError, KernelDied
 
 
-class ServerError(RuntimeError):
+class ServerError(ClientError, RuntimeError):
     """A request to the server failed. ``status`` is the HTTP status when there was a response."""
 
     def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:

@@ -44,7 +44,7 @@ def build_console(
             options.server, options.token, options.kernel, options.attach, options.ready_timeout
         )
     elif options.existing and options.ssh:
-        link = KernelLink.attach_over_ssh(options.existing, options.ssh)
+        link = KernelLink.attach_over_ssh(options.existing, options.ssh, options.ssh_options or [])
     elif options.existing:
         link = KernelLink.attach(options.existing)
     else:

@@ -33,6 +33,8 @@ class ConsoleOptions:
     attach: str | None = None
     #: with ``existing``: reach the kernel's ports through an SSH tunnel to this ``user@host``
     ssh: str | None = None
+    #: extra ``ssh`` options: ``-i KEY`` and ``-o OPTION`` (ssh reads ~/.ssh/config as usual)
+    ssh_options: list[str] | None = None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,6 +66,10 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--kernel", metavar="NAME", help="kernelspec to start on the server (default: its default)")
     which.add_argument("--attach", metavar="ID", help="attach to the server's running kernel with this id")
     remote.add_argument("--ssh", metavar="USER@HOST", help="with --existing: tunnel the kernel's ports over ssh")
+    remote.add_argument("--ssh-key", metavar="FILE", help="private key for --ssh (default: ssh's own choice)")
+    remote.add_argument(
+        "--ssh-option", metavar="OPT", action="append", default=[], help="an ssh -o option for --ssh (repeatable)"
+    )
     p.add_argument(
         "--kernel-cmd",
         nargs=argparse.REMAINDER,
@@ -88,6 +94,8 @@ def parse_args(argv: list[str]) -> ConsoleOptions:
         parser().error("--server excludes --existing and --kernel-cmd")
     if (args.kernel or args.attach or args.token) and not args.server:
         parser().error("--kernel, --attach and --token need --server")
+    if (args.ssh_key or args.ssh_option) and not args.ssh:
+        parser().error("--ssh-key and --ssh-option need --ssh")
     if args.ssh and not args.existing:
         parser().error("--ssh needs --existing (a connection file whose ports are on that host)")
     if kernel_cmd and not any(CONNECTION_FILE in a for a in kernel_cmd):
@@ -105,4 +113,5 @@ def parse_args(argv: list[str]) -> ConsoleOptions:
         kernel=args.kernel,
         attach=args.attach,
         ssh=args.ssh,
+        ssh_options=[*(["-i", args.ssh_key] if args.ssh_key else []), *(f"-o{o}" for o in args.ssh_option)],
     )

@@ -113,5 +113,5 @@ def parse_args(argv: list[str]) -> ConsoleOptions:
         kernel=args.kernel,
         attach=args.attach,
         ssh=args.ssh,
-        ssh_options=[*(["-i", args.ssh_key] if args.ssh_key else []), *(f"-o{o}" for o in args.ssh_option)],
+        ssh_options=[*(["-i", args.ssh_key] if args.ssh_key else []), *(f"-o{o}" for o in args.ssh_option)] or None,
     )

@@ -48,6 +48,14 @@ class SshHost:
     user: str
     key: Path
     folder: Path
+    #: our side of the veth pair (the host's default route: it reaches every address of ours through it)
+    our_ip: str = ""
+
+    @property
+    def host_key_line(self) -> str:
+        """A known_hosts line for this host."""
+        kind, blob = (self.folder / "host_key.pub").read_text().split()[:2]
+        return f"{self.ip} {kind} {blob}"
 
     @property
     def target(self) -> str:
@@ -88,19 +96,21 @@ def _wait_port(ip: str, port: int, proc: subprocess.Popen[bytes], log: Path) -> 
 
 
 @contextmanager
-def ssh_host(folder: Path, index: int = 0) -> Iterator[SshHost]:
-    """One namespace with sshd on port 22 at 10.232.<n>.1; our namespace is 10.232.<n>.2."""
+def ssh_host(folder: Path, index: int = 0, key: Path | None = None) -> Iterator[SshHost]:
+    """One namespace with sshd on port 22 at 10.232.<n>.1; our namespace is 10.232.<n>.2. ``key``: a client
+    key to authorize (one made here otherwise)."""
     tag = f"{os.getpid() % 100000}{os.urandom(2).hex()}{index}"
     ns = f"ikl-ssh-{tag}"
     octet = 16 + (int.from_bytes(os.urandom(1), "big") + index) % 200
     host_ip, our_ip = f"10.232.{octet}.1", f"10.232.{octet}.2"
     veth_h, veth_o = f"sh{tag}"[:15], f"so{tag}"[:15]
     folder.mkdir(parents=True, exist_ok=True)
-    key = folder / "client_key"
     host_key = folder / "host_key"
-    for k in (key, host_key):
+    made_keys = [host_key] if key is not None else [folder / "client_key", host_key]
+    key = key if key is not None else folder / "client_key"
+    for k in made_keys:
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(k)], check=True, timeout=30)
-    (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
+    (folder / "authorized_keys").write_text(Path(f"{key}.pub").read_text())
     config = folder / "sshd_config"
     config.write_text(
         f"Port 22\nListenAddress {host_ip}\nHostKey {host_key}\nAuthorizedKeysFile {folder / 'authorized_keys'}\n"
@@ -122,6 +132,7 @@ def ssh_host(folder: Path, index: int = 0) -> Iterator[SshHost]:
             ("-n", ns, "addr", "add", f"{host_ip}/30", "dev", veth_h),
             ("-n", ns, "link", "set", veth_h, "up"),
             ("-n", ns, "link", "set", "lo", "up"),
+            ("-n", ns, "route", "add", "default", "via", our_ip),
         ):
             r = _ip(*step)
             assert r.returncode == 0, f"ip {' '.join(step)}: {r.stderr}"
@@ -131,7 +142,7 @@ def ssh_host(folder: Path, index: int = 0) -> Iterator[SshHost]:
                 ["ip", "netns", "exec", ns, SSHD, "-D", "-e", "-f", str(config)], stdout=out, stderr=out
             )
         _wait_port(host_ip, 22, proc, log)
-        yield SshHost(ns, host_ip, "root", key, folder)
+        yield SshHost(ns, host_ip, "root", key, folder, our_ip)
     finally:
         if proc is not None:
             proc.terminate()

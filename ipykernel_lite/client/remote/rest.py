@@ -116,8 +116,12 @@ def _http_error(e: urllib.error.HTTPError, method: str, url: str, what: str) -> 
     detail = detail.strip()[:500]
     code = e.code
     if code in (401, 403):
+        # 401/403 also come from authorization rules (Enterprise Gateway refuses some users): show the reason
+        hint = "check the token" if code == 401 else "check the token and the server's permissions"
         return ServerAuthError(
-            f"{method} {url}: the server refused our credentials ({code}); check the token", status=code, url=url
+            f"{method} {url}: the server refused our credentials ({code}: {detail or e.reason}); {hint}",
+            status=code,
+            url=url,
         )
     if code == 404:
         return KernelNotFound(f"{what or url}: not found on the server ({detail or 404})", status=code, url=url)

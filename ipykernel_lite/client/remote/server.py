@@ -62,6 +62,9 @@ class RemoteKernelManager:
         self.server.rest.call("POST", self._path + "/restart", timeout=timeout, what=f"kernel {self.kernel_id}")
         for kc in self.clients:
             if not kc.closed:
+                # a fresh websocket: servers on jupyter_server 1.x (Enterprise Gateway) keep the old one's zmq
+                # streams on the dead kernel's ports, and a remote restart gets new ports
+                kc.link.reopen()
                 kc.wait_for_ready(timeout)
 
     def client(

@@ -185,6 +185,13 @@ class WsLink:
         self._closed = True
         raise self.lost
 
+    def reopen(self) -> None:
+        """A new connection for the same session (after a restart), with the usual retries."""
+        if self._closed:
+            raise self.lost or ConnectionLost("the websocket is closed")
+        self._reconnect()
+        self.reconnects -= 1  # asked for, not a recovery from a failure
+
     def ping(self, timeout: float) -> bool:
         """A websocket ping answered within ``timeout`` s (the server is there; it says nothing of the kernel)."""
         try:

@@ -111,6 +111,7 @@ class CommListener:
     def __init__(self, sock: socket.socket, kernel: subprocess.Popen[bytes]) -> None:
         self.sock = sock
         self.kernel = kernel
+        self.shutdown_requested = False
         self.sock.listen(8)
         self.thread = threading.Thread(target=self._serve, name="ipykernel_lite-gateway-comm", daemon=True)
         self.thread.start()
@@ -140,6 +141,7 @@ class CommListener:
             self.kernel.send_signal(signum)
         if request.get("shutdown"):
             log.info("gateway asks for shutdown")
+            self.shutdown_requested = True
             if self.kernel.poll() is None:
                 self.kernel.terminate()
 
@@ -201,9 +203,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     log.info("kernel %s started (pid %d), reported to %s", args.kernel_id, kernel.pid, args.response_address)
     # SIGTERM to us (the gateway's fallback) stops the kernel too
-    signal.signal(signal.SIGTERM, lambda *_: kernel.terminate())
+    stopping: list[bool] = []
+
+    def on_term(*_: object) -> None:
+        stopping.append(True)
+        kernel.terminate()
+
+    signal.signal(signal.SIGTERM, on_term)
     code = kernel.wait()
     listener.close()
     path.unlink(missing_ok=True)
     folder.rmdir()
-    return code
+    if listener.shutdown_requested or stopping:
+        return 0  # stopped as asked
+    return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention

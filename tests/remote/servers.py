@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 READY_MARKS = ("is running at", "is available at")
@@ -145,3 +146,15 @@ def running_server(
         reader.join(10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def until_no_connection(km: Any) -> None:
+    """Until the server counts no websocket on the kernel (so it buffers for our session)."""
+    pause = threading.Event()
+    model: dict[str, Any] = {}
+    for _ in range(600):
+        model = km.model()
+        if model.get("connections", 0) == 0:
+            return
+        pause.wait(0.05)
+    raise AssertionError(f"the server still counts a connection: {model}")

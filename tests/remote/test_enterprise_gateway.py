@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 from ipykernel_lite.client.remote import connect_server
 from ipykernel_lite.protocol import Message
 
-from .servers import RunningServer, isolated_env, running_server
+from .servers import RunningServer, isolated_env, running_server, until_no_connection
 from .sshhost import SshHost, ssh_host, why_not
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,6 +145,23 @@ def test_kernels_on_two_ssh_hosts(gateway: RunningServer, hosts: list[SshHost]) 
 
         r = kc.execute("import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.05)", output_hook=hook)
         assert r.error is not None and r.error.ename == "KeyboardInterrupt"
+        # a dropped websocket mid-cell: the gateway buffers for our session, we reconnect, nothing is lost
+        go = Path(gateway.root) / f"go-{km.kernel_id}"
+        dropped: list[bool] = []
+
+        def drop(msg: Message) -> None:
+            if msg.msg_type == "stream" and msg.content["text"] == "before\n" and not dropped:
+                kc.link.ws.socket.shutdown(socket.SHUT_RDWR)
+                dropped.append(True)
+                until_no_connection(km)
+                go.write_text("")
+
+        code = (
+            f"import os, time\nprint('before', flush=True)\nwhile not os.path.exists({str(go)!r}): time.sleep(0.01)\n"
+        )
+        r = kc.execute(code + "print('after')\n'done'", output_hook=drop)
+        assert dropped and kc.link.reconnects == 1
+        assert (r.stdout, r.result) == ("before\nafter\n", {"text/plain": "'done'"})
         # restart: a new launcher and kernel, the client keeps working
         kc.execute("before = 1")
         km.restart(180)

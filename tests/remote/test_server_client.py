@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,7 +16,7 @@ from ipykernel_lite.client.remote import RemoteKernelManager, ServerKernelClient
 from ipykernel_lite.protocol import Message
 
 from ..conftest import TEST_KERNEL
-from .servers import RunningServer
+from .servers import RunningServer, until_no_connection
 
 Remote = tuple[RemoteKernelManager, ServerKernelClient]
 
@@ -106,7 +105,7 @@ def test_a_dropped_websocket_reconnects_and_the_cell_completes(remote: Remote, t
         if msg.msg_type == "stream" and msg.content["text"] == "before\n" and not dropped:
             kc.link.ws.socket.shutdown(socket.SHUT_RDWR)  # as a network failure would
             dropped.append(1)
-            _until_no_connection(km)  # the server now buffers for our session
+            until_no_connection(km)  # the server now buffers for our session
             go.write_text("")  # only now does the cell go on and print
 
     code = (
@@ -123,18 +122,6 @@ def test_a_dropped_websocket_reconnects_and_the_cell_completes(remote: Remote, t
     assert r.stdout == "before\nafter\n"
     assert r.result == {"text/plain": "'done'"}
     assert kc.execute("6 * 7").result == {"text/plain": "42"}
-
-
-def _until_no_connection(km: RemoteKernelManager) -> None:
-    import threading
-
-    pause = threading.Event()
-    for _ in range(600):
-        model: dict[str, Any] = km.model()
-        if model.get("connections", 0) == 0:
-            return
-        pause.wait(0.05)
-    raise AssertionError(f"the server still counts a connection: {model}")
 
 
 def test_legacy_json_framing(server: RunningServer) -> None:

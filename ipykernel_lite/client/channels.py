@@ -52,7 +52,7 @@ def open_channels(
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             if keys is not None:
-                from ..kernel.curve import apply_client
+                from ..zmqcurve import apply_client
 
                 # like jupyter_client: the file's key pair on the message channels, a throwaway one on hb
                 apply_client(s, keys, ephemeral=channel == "hb")

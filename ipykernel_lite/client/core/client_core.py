@@ -127,6 +127,8 @@ class ClientCore:
         """A kernel_info_request whose reply feeds readiness (call ``ready.begin()`` first)."""
         out = self.build("kernel_info_request")
         self.ready.asked(out.msg_id)
+        # readiness sees its messages before routing; whatever comes for it later is nobody's
+        self.mailbox.forget(out.msg_id)
         return out
 
     def ready_info(self, stdin_linked: bool) -> dict[str, Any] | None:

@@ -72,10 +72,13 @@ class Pending:
     def accepts(self, channel: str) -> bool:
         return channel == "iopub" or channel == self.channel or (channel == "stdin" and self.takes_stdin)
 
-    def feed(self, channel: str, msg: Message) -> None:
+    def feed(self, channel: str, msg: Message, at: float | None = None) -> None:
+        """Take one message; ``at`` is when it arrived (monotonic), if earlier than now (it was queued)."""
+        if at is None:
+            at = monotonic()
         if channel == "iopub":
             self.iopub_seen = True
-            self.iopub_at = monotonic()
+            self.iopub_at = at
             if msg.msg_type == "status":
                 if msg.content.get("execution_state") == "idle":
                     self.idle = True
@@ -87,7 +90,7 @@ class Pending:
             self.inbox.append((channel, msg))
         else:
             self.reply = msg
-            self.reply_at = monotonic()
+            self.reply_at = at
 
     @property
     def done(self) -> bool:
@@ -114,9 +117,11 @@ class Pending:
 class Slot:
     """One queued message; ``taken`` when recv or collect took it, or when it was pushed out (``dropped``)."""
 
-    __slots__ = ("channel", "kept", "msg", "owner", "taken")
+    __slots__ = ("at", "channel", "kept", "msg", "owner", "taken")
 
     def __init__(self, channel: str, msg: Message, owner: Sent | None, kept: bool) -> None:
+        #: when it arrived: a reply that waited in the queue started its IOPub grace period then
+        self.at = monotonic()
         self.channel = channel
         self.msg = msg
         self.owner = owner
@@ -299,7 +304,7 @@ class Mailbox:
             for slot in s.slots:
                 if not slot.taken and pending.accepts(slot.channel):
                     self._untake(slot)
-                    pending.feed(slot.channel, slot.msg)
+                    pending.feed(slot.channel, slot.msg, slot.at)
             if s.idle:
                 pending.idle = True
             return
@@ -310,4 +315,4 @@ class Mailbox:
             for slot in q:
                 if not slot.taken and slot.msg.parent_header.get("msg_id") == pending.msg_id:
                     self._untake(slot)
-                    pending.feed(channel, slot.msg)
+                    pending.feed(channel, slot.msg, slot.at)

@@ -75,8 +75,8 @@ def port_range(text: str | None) -> tuple[int, int]:
 def bind_in_range(ip: str, low: int, high: int) -> socket.socket:
     """A listening TCP socket on a free port of the range (any free port for 0..0)."""
     for _ in range(PORT_TRIES):
+        # no SO_REUSEADDR: on Linux it lets two unconnected sockets bind one port, and we hold several at once
         s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((ip, 0 if high == 0 else random.randint(low, high)))
             return s

@@ -192,30 +192,19 @@ class QtKernelClient(QObject):
         *,
         origin: dict[str, Any] | None = None,
         post_mortem: bool = False,
-        silent: bool = False,
-        store_history: bool = True,
         allow_stdin: bool = True,
-        stop_on_error: bool = True,
-        user_expressions: dict[str, str] | None = None,
         metadata: dict[str, Any] | None = None,
+        **options: Any,
     ) -> str:
         """Send an execute_request; ``origin`` is ``{"path", "line", ...}`` (editor code), ``post_mortem``
-        stops in the debugger where it fails."""
+        stops in the debugger where it fails. ``options``: the request's other fields (silent,
+        store_history, stop_on_error, user_expressions), defaults from the client core's request table."""
         md = dict(metadata or {})
         if origin is not None:
             md["origin"] = origin
         if post_mortem:
             md["post_mortem"] = True
-        return self._request(
-            "execute_request",
-            metadata=md,
-            code=code,
-            silent=silent,
-            store_history=store_history,
-            user_expressions=user_expressions,
-            allow_stdin=allow_stdin,
-            stop_on_error=stop_on_error,
-        )
+        return self._request("execute_request", metadata=md, code=code, allow_stdin=allow_stdin, **options)
 
     def complete(self, code: str, cursor_pos: int | None = None, *, channel: str = "shell") -> str:
         return self._request("complete_request", channel=channel, code=code, cursor_pos=cursor_pos)

@@ -16,12 +16,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from .. import cells
+from ..client.state import KernelState
 from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin
 
 DEFAULT_KERNEL = "default"
 
 Encoding = Literal["utf-16", "utf-32"]
-KernelState = Literal["starting", "idle", "busy", "restarting", "dead", "stopped"]
 RunScope = Literal["cell", "below", "selection", "line", "file"]
 
 
@@ -116,6 +117,18 @@ class CellInfo(BridgeModel):
     code_start_line: int
     end_line: int
     kind: Literal["code", "markdown"]
+
+
+def cell_info(cell: cells.Cell | None) -> CellInfo | None:
+    if cell is None:
+        return None
+    return CellInfo(
+        title=cell.title,
+        start_line=cell.start_line,
+        code_start_line=cell.code_start_line,
+        end_line=cell.end_line,
+        kind=cell.kind,
+    )
 
 
 class ErrorDetail(BridgeModel):
@@ -247,7 +260,8 @@ class OutputParams(BridgeModel):
 
 class StatusParams(BridgeModel):
     kernel: str
-    state: KernelState
+    # strict models take an enum member in Python; the editor's JSON carries its value
+    state: KernelState = Field(strict=False, description="The kernel's state (client/state.py).")
 
 
 class InputRequestParams(BridgeModel):

@@ -12,11 +12,10 @@ from typing import Any
 
 from ..protocol import Message
 from .aio_transport import AsyncTransport, _left
-from .base import READY_RETRY, STDIN_LINK_WAIT
-from .blocking import not_ready_reason
-from .calls import Hook, KernelCalls, OnDied
-from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, Pending
-from .errors import KernelDied, NotReady, RequestTimeout
+from .base import STDIN_LINK_WAIT
+from .calls import ExecuteJob, KernelCalls, OnDied
+from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
+from .errors import KernelDied, RequestTimeout
 from .result import ExecuteResult
 
 
@@ -36,30 +35,9 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
         await self.aclose()
 
     # -- low level ------------------------------------------------------------------------------------------
-    def send_nowait(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-        *,
-        parent: Message | None = None,
-        buffers: list[bytes] | None = None,
-    ) -> str:
-        """``send`` for synchronous code (a callback); sending never waits."""
-        return self._send_request(channel, msg_type, content, metadata, parent, buffers)
-
-    async def send(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-        *,
-        parent: Message | None = None,
-        buffers: list[bytes] | None = None,
-    ) -> str:
-        return self.send_nowait(channel, msg_type, content, metadata, parent=parent, buffers=buffers)
+    async def send(self, channel: str, msg_type: str, *args: Any, **kwargs: Any) -> str:
+        """``send_nowait`` as a coroutine (sending never waits)."""
+        return self.send_nowait(channel, msg_type, *args, **kwargs)
 
     async def recv(self, channel: str, timeout: float | None = None) -> Message | None:
         if channel not in MESSAGE_CHANNELS:
@@ -79,34 +57,22 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
 
     # -- high level -----------------------------------------------------------------------------------------
     async def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:
-        core, link = self.core, self._stdin_link
-        deadline = monotonic() + timeout
-        core.ready.begin()
-        try:
+        with ReadyWait(self.core, timeout, self._stdin_link.update) as w:
             while True:
-                self._write(core.ready_probe())
-                if await self._wait(
-                    lambda: core.ready_info(link.update()) is not None, min(READY_RETRY, _left(deadline))
-                ):
-                    info = core.ready_info(True)
-                    assert info is not None
-                    return info
-                if _left(deadline) <= 0:
-                    raise NotReady(not_ready_reason(core.ready.answered, link.update(), timeout))
-        finally:
-            core.ready.stop()
+                self._write(w.probe())
+                if await self._wait(w.done, w.slice()):
+                    return w.info()
+                w.check()
 
     # -- the shell's part of the calls (calls.py) -----------------------------------------------------------
     async def _reply(self, out: Outgoing, timeout: float | None) -> Message:
         p = self.core.expect(out)
         try:
             self._write(out)
-            if not await self._wait(lambda: p.reply is not None, timeout):
-                raise RequestTimeout(f"no reply to {out.msg.msg_type} on {out.channel} within {timeout} s", out.msg_id)
+            await self._wait(p.answered, timeout)
         finally:
             self.core.forget(out.msg_id)
-        assert p.reply is not None
-        return p.reply
+        return self.core.reply(p, timeout)
 
     async def _call(self, out: Outgoing, timeout: float | None, on_died: OnDied | None = None) -> dict[str, Any]:
         try:
@@ -116,20 +82,13 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
                 raise
             return on_died(e)
 
-    async def _execute(
-        self,
-        out: Outgoing | None,
-        p: Pending,
-        timeout: float | None,
-        output_hook: Hook | None,
-        stdin_hook: Hook | None,
-        allow_stdin: bool,
-    ) -> ExecuteResult:
-        core = self.core
+    async def _execute(self, job: ExecuteJob) -> ExecuteResult:
+        core, out, p, timeout = self.core, job.out, job.pending, job.timeout
+        output_hook, stdin_hook = job.output_hook, job.stdin_hook
         deadline = None if timeout is None else monotonic() + timeout
         try:
             if out is not None:
-                if allow_stdin and not self._stdin_link.update():
+                if job.allow_stdin and not self._stdin_link.update():
                     # an input_request sent before the link is up would be lost, and the kernel would wait forever
                     await self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
                 self._write(out)

@@ -8,7 +8,6 @@ kernel's health.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from time import monotonic
 from typing import Any, cast
@@ -17,31 +16,14 @@ import zmq
 import zmq.asyncio
 
 from ..protocol import ConnectionInfo
-from .base import SLICE, SLICE_MS, ClientBase, DeathReason
+from .base import SLICE, SLICE_MS, ClientBase
 from .channels import open_channels, repoint
 from .core import Outgoing
 from .errors import ClientClosed, SendQueueFull
 
 
 class AsyncTransport(ClientBase):
-    def __init__(
-        self,
-        info: ConnectionInfo | str | os.PathLike[str],
-        *,
-        liveness: Callable[[], bool] | None = None,
-        death_reason: DeathReason | None = None,
-        session: str | None = None,
-        heartbeat_interval: float = 0.5,
-        max_queued: int = 1000,
-    ) -> None:
-        super().__init__(
-            info,
-            liveness=liveness,
-            death_reason=death_reason,
-            session=session,
-            heartbeat_interval=heartbeat_interval,
-            max_queued=max_queued,
-        )
+    def _connect(self) -> None:
         self._sockets, self._stdin_link = open_channels(
             zmq.asyncio.Context.instance(), self.info, self.session.encode()
         )

@@ -27,8 +27,6 @@ SLICE_MS = 100
 STDIN_LINK_WAIT = 5.0
 #: default timeout of request/reply calls (complete, inspect, kernel_info …)
 DEFAULT_TIMEOUT = 10.0
-#: while waiting for readiness, ask kernel_info again this often (a restarted kernel may miss the first)
-READY_RETRY = 0.5
 
 Liveness = Callable[[], bool]
 DeathReason = Callable[[], KernelDied]
@@ -58,6 +56,11 @@ class ClientBase:
         self._heart = HeartMonitor(heartbeat_interval) if liveness is None else None
         self._last_check = float("-inf")
         self._closed = False
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the shell's sockets (the constructor's last step)."""
+        raise NotImplementedError
 
     # -- properties -----------------------------------------------------------------------------------------
     @property
@@ -158,16 +161,11 @@ class ClientBase:
     def _write(self, out: Outgoing) -> None:
         raise NotImplementedError
 
-    def _send_request(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None,
-        metadata: dict[str, Any] | None,
-        parent: Any,
-        buffers: list[bytes] | None,
-    ) -> str:
-        out = self.core.message(channel, msg_type, content, metadata, parent=parent, buffers=buffers)
+    def send_nowait(self, channel: str, msg_type: str, *args: Any, **kwargs: Any) -> str:
+        """Send any message on shell, control or stdin without waiting; returns its msg_id. The arguments are
+        ``ClientCore.message``'s (content, metadata, parent=, buffers=). Its replies go to ``recv`` (or to a
+        later ``collect``) and are kept until taken, however many requests are in flight."""
+        out = self.core.message(channel, msg_type, *args, **kwargs)
         # tracked before the write: its reply may be read while the write returns
         self.core.sent(out)
         try:

@@ -14,11 +14,11 @@ from typing import Any
 import zmq
 
 from ..protocol import ConnectionInfo, Message
-from .base import READY_RETRY, SLICE_MS, STDIN_LINK_WAIT, ClientBase, DeathReason
-from .calls import Hook, KernelCalls, OnDied
+from .base import SLICE_MS, STDIN_LINK_WAIT, ClientBase
+from .calls import ExecuteJob, KernelCalls, OnDied
 from .channels import open_channels, repoint
-from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, Pending
-from .errors import ClientClosed, KernelDied, NotReady, RequestTimeout, SendQueueFull
+from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
+from .errors import ClientClosed, KernelDied, RequestTimeout, SendQueueFull
 from .result import ExecuteResult
 
 
@@ -27,24 +27,7 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
     (RequestTimeout, KernelDied …); messages it is not waiting for are queued for ``recv``.
     """
 
-    def __init__(
-        self,
-        info: ConnectionInfo | str | os.PathLike[str],
-        *,
-        liveness: Callable[[], bool] | None = None,
-        death_reason: DeathReason | None = None,
-        session: str | None = None,
-        heartbeat_interval: float = 0.5,
-        max_queued: int = 1000,
-    ) -> None:
-        super().__init__(
-            info,
-            liveness=liveness,
-            death_reason=death_reason,
-            session=session,
-            heartbeat_interval=heartbeat_interval,
-            max_queued=max_queued,
-        )
+    def _connect(self) -> None:
         self._sockets: dict[str, zmq.Socket[bytes]]
         self._sockets, self._stdin_link = open_channels(zmq.Context.instance(), self.info, self.session.encode())
         self._channel_of: dict[Any, str] = {s: ch for ch, s in self._sockets.items()}
@@ -92,19 +75,8 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
         self.info = info
 
     # -- low level ------------------------------------------------------------------------------------------
-    def send(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-        *,
-        parent: Message | None = None,
-        buffers: list[bytes] | None = None,
-    ) -> str:
-        """Send a request on shell, control or stdin; returns its msg_id. Its replies go to ``recv`` (or to a
-        later ``collect``); they are kept until taken, however many requests are in flight."""
-        return self._send_request(channel, msg_type, content, metadata, parent, buffers)
+    #: ``send(channel, msg_type, content=None, metadata=None, *, parent=None, buffers=None) -> msg_id``
+    send = ClientBase.send_nowait
 
     def recv(self, channel: str, timeout: float | None = None) -> Message | None:
         """The next queued message of ``channel``; None after ``timeout`` seconds (None: wait as long as the
@@ -129,21 +101,12 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
     def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:
         """Wait until the kernel answers kernel_info, our IOPub subscription delivers and the stdin link is
         up; return the kernel info. ``NotReady`` (a TimeoutError) says which of the three was missing."""
-        core, link = self.core, self._stdin_link
-        deadline = monotonic() + timeout
-        core.ready.begin()
-        try:
+        with ReadyWait(self.core, timeout, self._stdin_link.update) as w:
             while True:
-                self._write(core.ready_probe())
-                wait = min(READY_RETRY, _left(deadline))
-                if self._wait(lambda: core.ready_info(link.update()) is not None, wait, self._poll_ready):
-                    info = core.ready_info(True)
-                    assert info is not None
-                    return info
-                if _left(deadline) <= 0:
-                    raise NotReady(not_ready_reason(core.ready.answered, link.update(), timeout))
-        finally:
-            core.ready.stop()
+                self._write(w.probe())
+                if self._wait(w.done, w.slice(), self._poll_ready):
+                    return w.info()
+                w.check()
 
     def ping(self, timeout: float = 1.0) -> bool:
         """One heartbeat round trip; False if no echo within ``timeout``."""
@@ -168,12 +131,10 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
         p = self.core.expect(out)
         try:
             self._write(out)
-            if not self._wait(lambda: p.reply is not None, timeout, self._poll_one[out.channel]):
-                raise RequestTimeout(f"no reply to {out.msg.msg_type} on {out.channel} within {timeout} s", out.msg_id)
+            self._wait(p.answered, timeout, self._poll_one[out.channel])
         finally:
             self.core.forget(out.msg_id)
-        assert p.reply is not None
-        return p.reply
+        return self.core.reply(p, timeout)
 
     def _call(self, out: Outgoing, timeout: float | None, on_died: OnDied | None = None) -> dict[str, Any]:
         try:
@@ -183,19 +144,12 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
                 raise
             return on_died(e)
 
-    def _execute(
-        self,
-        out: Outgoing | None,
-        p: Pending,
-        timeout: float | None,
-        output_hook: Hook | None,
-        stdin_hook: Hook | None,
-        allow_stdin: bool,
-    ) -> ExecuteResult:
-        core = self.core
+    def _execute(self, job: ExecuteJob) -> ExecuteResult:
+        core, out, p, timeout = self.core, job.out, job.pending, job.timeout
+        output_hook, stdin_hook = job.output_hook, job.stdin_hook
         try:
             if out is not None:
-                if allow_stdin and not self._stdin_link.update():
+                if job.allow_stdin and not self._stdin_link.update():
                     # an input_request sent before the link is up would be lost, and the kernel would wait forever
                     self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
                 self._write(out)
@@ -285,14 +239,6 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
                 raise died
             if deadline is not None and now >= deadline:
                 return False
-
-
-def not_ready_reason(answered: bool, linked: bool, timeout: float) -> str:
-    if not answered:
-        return f"the kernel did not answer kernel_info within {timeout} s"
-    if not linked:
-        return f"the kernel's stdin channel did not connect within {timeout} s"
-    return f"the kernel answered but no IOPub message arrived within {timeout} s"
 
 
 def _left(deadline: float) -> float:

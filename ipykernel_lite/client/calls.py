@@ -8,6 +8,7 @@ awaitable of it: the same method body serves both, typed by the two type paramet
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ..protocol import Message
@@ -25,6 +26,18 @@ Hook = Callable[[Message], Any]
 OnDied = Callable[[KernelDied], JSONDict]
 
 
+@dataclass(frozen=True)
+class ExecuteJob:
+    """An execute for the shell to run (``out`` to send first) or only to collect (``out`` None)."""
+
+    out: Outgoing | None
+    pending: Pending
+    timeout: float | None
+    output_hook: Hook | None
+    stdin_hook: Hook | None
+    allow_stdin: bool
+
+
 class KernelCalls(Generic[D, X]):
     core: ClientCore
 
@@ -32,15 +45,7 @@ class KernelCalls(Generic[D, X]):
     def _call(self, out: Outgoing, timeout: float | None, on_died: OnDied | None = None) -> D:
         raise NotImplementedError
 
-    def _execute(
-        self,
-        out: Outgoing | None,
-        p: Pending,
-        timeout: float | None,
-        output_hook: Hook | None,
-        stdin_hook: Hook | None,
-        allow_stdin: bool,
-    ) -> X:
+    def _execute(self, job: ExecuteJob) -> X:
         raise NotImplementedError
 
     # -- request / reply ------------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ class KernelCalls(Generic[D, X]):
         )
         # registered before the request is sent: its first IOPub message may beat the send call returning
         p = self.core.expect_execute(out.msg_id, hook_iopub=output_hook is not None, takes_stdin=stdin_hook is not None)
-        return self._execute(out, p, timeout, output_hook, stdin_hook, allow_stdin)
+        return self._execute(ExecuteJob(out, p, timeout, output_hook, stdin_hook, allow_stdin))
 
     def collect(
         self,
@@ -143,7 +148,7 @@ class KernelCalls(Generic[D, X]):
         p = self.core.expect_execute(
             msg_id, hook_iopub=output_hook is not None, takes_stdin=stdin_hook is not None, earlier=True
         )
-        return self._execute(None, p, timeout, output_hook, stdin_hook, False)
+        return self._execute(ExecuteJob(None, p, timeout, output_hook, stdin_hook, False))
 
     # -- editor runs ----------------------------------------------------------------------------------------
     def run_cell(self, text: str, line: int, *, path: str, metadata: JSONDict | None = None, **kwargs: Any) -> X:

@@ -371,7 +371,8 @@ def test_models_depend_only_on_pydantic_stdlib_and_errors() -> None:
                 if node.level == 0:
                     assert node.module and node.module.split(".")[0] in allowed_roots, path.name
                 elif node.level == 2:
-                    assert node.module == "errors", (path.name, node.module)
+                    # origin: the dataclass the Origin model is generated from (pure, stdlib only)
+                    assert node.module in ("errors", "origin"), (path.name, node.module)
                 else:
                     assert node.level == 1, (path.name, node.module)
 

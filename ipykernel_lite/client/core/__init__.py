@@ -7,7 +7,17 @@
 - ``transport.py``: how a shell (zmq, asyncio, Qt, websocket) plugs in. Read its docstring first.
 """
 
-from .client_core import IOPUB_GRACE, SEND_CHANNELS, ClientCore, Event, InputRequest, Outgoing, Output
+from .client_core import (
+    IOPUB_GRACE,
+    READY_RETRY,
+    SEND_CHANNELS,
+    ClientCore,
+    Event,
+    InputRequest,
+    Outgoing,
+    Output,
+    ReadyWait,
+)
 from .mailbox import MESSAGE_CHANNELS, Mailbox, Pending
 from .ready import Readiness
 from .requests import REQUESTS, RequestSpec, cursor_or_end
@@ -16,6 +26,7 @@ from .transport import Transport
 __all__ = [
     "IOPUB_GRACE",
     "MESSAGE_CHANNELS",
+    "READY_RETRY",
     "REQUESTS",
     "SEND_CHANNELS",
     "ClientCore",
@@ -26,6 +37,7 @@ __all__ = [
     "Output",
     "Pending",
     "Readiness",
+    "ReadyWait",
     "RequestSpec",
     "Transport",
     "cursor_or_end",

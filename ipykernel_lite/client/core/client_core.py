@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from time import monotonic
 from typing import Any
 
 from ...protocol import Message, MessageFactory, ProtocolError, Signer, WireCodec
+from ..errors import NotReady, RequestTimeout
 from ..result import ExecuteResult
 from .mailbox import MESSAGE_CHANNELS, Mailbox, Pending
 from .ready import Readiness
@@ -20,6 +22,8 @@ log = logging.getLogger("ipykernel_lite.client")
 SEND_CHANNELS = ("shell", "control", "stdin")
 #: an execute answered with no IOPub message at all after this long lost its IOPub (see Pending.settled)
 IOPUB_GRACE = 3.0
+#: while waiting for readiness, ask kernel_info again this often (a restarted kernel may miss the first)
+READY_RETRY = 0.5
 #: comm_open / comm_msg / comm_close from the kernel go to the comm listener (see ClientCore.on_comm)
 COMM_TYPES = frozenset({"comm_open", "comm_msg", "comm_close"})
 
@@ -155,6 +159,12 @@ class ClientCore:
             p.seq = box.next_seq()
         return box.register(p)
 
+    def reply(self, p: Pending, timeout: float | None) -> Message:
+        """The reply ``p`` waited for; RequestTimeout if the wait ended without it."""
+        if p.reply is None:
+            raise RequestTimeout(f"no reply to {p.msg_id} on {p.channel} within {timeout} s", p.msg_id)
+        return p.reply
+
     def forget(self, msg_id: str) -> None:
         """Done with a request/reply: its late messages are dropped."""
         self.mailbox.forget(msg_id)
@@ -232,3 +242,45 @@ class ClientCore:
         if msg is not None and channel == "stdin" and msg.msg_type == "input_request":
             self.last_input_request = msg
         return msg
+
+
+class ReadyWait:
+    """One ``wait_for_ready``: the shell sends ``probe()``, waits up to ``slice()`` for ``done()``, and calls
+    ``check()`` (NotReady once the time is up) until done; ``info()`` is then the kernel_info content."""
+
+    def __init__(self, core: ClientCore, timeout: float, linked: Callable[[], bool]) -> None:
+        self._core = core
+        self._timeout = timeout
+        self._linked = linked
+        self._deadline = monotonic() + timeout
+        core.ready.begin()
+
+    def __enter__(self) -> ReadyWait:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._core.ready.stop()
+
+    def probe(self) -> Outgoing:
+        return self._core.ready_probe()
+
+    def slice(self) -> float:
+        return max(0.0, min(READY_RETRY, self._deadline - monotonic()))
+
+    def done(self) -> bool:
+        return self._core.ready_info(self._linked()) is not None
+
+    def info(self) -> dict[str, Any]:
+        info = self._core.ready_info(True)
+        assert info is not None
+        return info
+
+    def check(self) -> None:
+        if monotonic() < self._deadline:
+            return
+        t, linked = self._timeout, self._linked()
+        if not self._core.ready.answered:
+            raise NotReady(f"the kernel did not answer kernel_info within {t} s")
+        if not linked:
+            raise NotReady(f"the kernel's stdin channel did not connect within {t} s")
+        raise NotReady(f"the kernel answered but no IOPub message arrived within {t} s")

@@ -92,6 +92,9 @@ class Pending:
             self.reply = msg
             self.reply_at = at
 
+    def answered(self) -> bool:
+        return self.reply is not None
+
     @property
     def done(self) -> bool:
         return self.reply is not None and (self.idle or not self.want_idle)

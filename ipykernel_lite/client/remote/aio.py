@@ -67,7 +67,7 @@ class AsyncServerKernelClient(AsyncClient):
         cls, auth: ServerAuth, kernel_id: str, *, legacy: bool = False, open_timeout: float = 30.0
     ) -> AsyncServerKernelClient:
         kc = cls(auth, kernel_id, legacy=legacy)
-        await kc._connect(open_timeout)
+        await kc._open_ws(open_timeout)
         return kc
 
     @property
@@ -80,7 +80,10 @@ class AsyncServerKernelClient(AsyncClient):
         kid = urllib.parse.quote(self.kernel_id, safe="")
         return self.auth.ws_url(f"/api/kernels/{kid}/channels?" + urllib.parse.urlencode({"session_id": self.session}))
 
-    async def _connect(self, open_timeout: float = 30.0) -> None:
+    def _connect(self) -> None:
+        """The base constructor's socket step: nothing here, ``open`` connects (it must await)."""
+
+    async def _open_ws(self, open_timeout: float = 30.0) -> None:
         from websockets.asyncio.client import connect
         from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 
@@ -199,7 +202,7 @@ class AsyncServerKernelClient(AsyncClient):
             if delay:
                 await asyncio.sleep(delay)
             try:
-                await self._connect()
+                await self._open_ws()
             except (KernelNotFound, ServerAuthError) as e:
                 last = e
                 break

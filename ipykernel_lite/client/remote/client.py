@@ -84,6 +84,9 @@ class ServerKernelClient(BlockingClient):
         self._poll_one = cast(Any, dict.fromkeys(("shell", "control", "stdin", "iopub")))
         self._probe = 0
 
+    def _connect(self) -> None:
+        """The base constructor's socket step: nothing here, our constructor opens the websocket after it."""
+
     @property
     def link(self) -> WsLink:
         return self._link

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import BridgeError, died_data, kernel_died
 from .forwarding import Forwarder, Notify
@@ -99,6 +99,8 @@ class KernelSession:
         from ..client import KernelDied, KernelManager
 
         self._notify("status", StatusParams(kernel=self.name, state=KernelState.STARTING))
+        if p.server is not None:
+            return await self._start_remote(p)
         try:
             km = KernelManager(p.argv, cwd=p.cwd, env=p.env, interrupt_mode=p.interrupt_mode)
             # ours before it starts: a failed launch still leaves a connection file for _teardown to remove
@@ -119,6 +121,24 @@ class KernelSession:
             self._set_state(KernelState.STOPPED)
             self._started.set()
             raise
+        self._start_pumps()
+        self._set_state(KernelState.IDLE)
+        self._started.set()
+        return self.describe(True)
+
+    async def _start_remote(self, p: StartParams) -> StartResult:
+        from ..client import ClientError
+        from .remote import start_remote
+
+        assert p.server is not None
+        try:
+            km, kc = await start_remote(p.server, p.ready_timeout)
+        except ClientError as e:
+            self._set_state(KernelState.STOPPED)
+            self._started.set()
+            raise BridgeError(KERNEL_ERROR, f"cannot start the kernel on {p.server.url}: {e}", {"url": p.server.url})
+        self.km, self.kc = cast("KernelManager", km), kc
+        self.kernel_info = await kc.kernel_info()
         self._start_pumps()
         self._set_state(KernelState.IDLE)
         self._started.set()

@@ -42,3 +42,14 @@ __all__ = [
     "start_kernel",
     "start_kernel_async",
 ]
+
+#: names served lazily from .remote (urllib and websockets stay unloaded for local kernels)
+_REMOTE = ("connect_server", "connect_server_async", "ServerError")
+
+
+def __getattr__(name: str) -> object:
+    if name in _REMOTE:
+        from . import remote
+
+        return getattr(remote, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

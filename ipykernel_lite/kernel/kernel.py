@@ -238,13 +238,11 @@ class Kernel:
                 return
             try:
                 content = handler(msg)
-            except Exception as e:
-                import traceback
+            except BaseException as e:  # user objects reached by a handler may raise SystemExit & co.
+                from .hostile import handler_failure
 
-                log.exception("handler for %s failed", msg_type)
-                self.send_error_reply(
-                    socket, msg, type(e).__name__, str(e), traceback.format_exc().splitlines()
-                )
+                ename, evalue, tb = handler_failure(e, msg_type)
+                self.send_error_reply(socket, msg, ename, evalue, tb)
                 return
             if content is not None:
                 self.send_reply(socket, msg, reply_type(msg_type), content)

@@ -114,21 +114,21 @@ class Flusher(threading.Thread):
         super().__init__(name="ipykernel_lite-flusher", daemon=True)
         self._flush = flush
         self._pending = threading.Event()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()  # not _stop: that is a Thread method (threading calls it after fork)
 
     def kick(self) -> None:
         self._pending.set()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             self._pending.wait()
             self._pending.clear()
-            self._stop.wait(FLUSH_INTERVAL)
+            self._stopping.wait(FLUSH_INTERVAL)
             try:
                 self._flush()
             except Exception:  # the flusher must outlive a transient send error
                 pass
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._pending.set()

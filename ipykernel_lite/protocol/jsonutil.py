@@ -52,8 +52,12 @@ def dumps(obj: Any) -> bytes:
         return _encode(_sanitize(obj)).encode("ascii")
 
 
+# bound at import: user code that replaces json.loads in the kernel must not break the kernel's own parsing
+_json_loads = json.loads
+
+
 def loads(data: bytes | str) -> Any:
-    return json.loads(data)
+    return _json_loads(data)
 
 
 #: deepest nesting of arrays and objects accepted in a received JSON document. Python's decoder recurses once
@@ -90,6 +94,6 @@ def loads_bounded(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
         if depth > max_depth:
             raise JSONTooDeep(f"nested {depth} levels deep (the limit is {max_depth})")
     try:
-        return json.loads(data)
+        return _json_loads(data)
     except RecursionError:  # a recursion limit lowered by user code below the depth we allow
         raise JSONTooDeep("too deeply nested for the current recursion limit") from None

@@ -304,7 +304,7 @@ def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:
 
 
 #: optional kernel features; each module's ``install(kernel, executor)`` must be cheap (no heavy imports)
-EXTENSIONS = ("debugger", "gui", "forksafe")
+EXTENSIONS = ("debugger", "gui", "forksafe", "thread_parent")
 
 
 def _install_extensions(kernel: Kernel, executor: Executor, names: tuple[str, ...]) -> None:

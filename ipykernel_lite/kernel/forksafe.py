@@ -59,6 +59,7 @@ def _detach(kernel: Kernel) -> None:
             stream._lock = threading.Lock()
             stream._buf.clear()
             stream._size = 0
+            stream._owner = None
             setattr(sys, name, getattr(sys, f"__{name}__"))
     kernel.send_reply = _leave_instead_of_reply  # type: ignore[method-assign]
     kernel.take_queued = _nothing  # type: ignore[method-assign]

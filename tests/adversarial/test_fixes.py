@@ -180,3 +180,39 @@ def test_input_times_out_after_the_documented_limit() -> None:
         assert d.probe()
     finally:
         d.stop()
+
+
+def _streams_until_idle(d: Driver, msg_id: str) -> list[dict]:
+    msgs = d.iopub_messages(
+        lambda m: (
+            m["msg_type"] == "status"
+            and m["content"]["execution_state"] == "idle"
+            and m["parent_header"].get("msg_id") == msg_id
+        ),
+        20.0,
+    )
+    return [m for m in msgs if m["msg_type"] == "stream"]
+
+
+def test_thread_output_follows_the_cell_that_started_the_thread(ours: Driver) -> None:
+    ours.drain_iopub()
+    first = ours.client.execute(
+        "import threading\ngo = threading.Event()\n"
+        "t = threading.Thread(target=lambda: (go.wait(), print('from the thread', flush=True)))\nt.start()"
+    )
+    _streams_until_idle(ours, first)
+    second = ours.client.execute("print('from the second cell')\ngo.set(); t.join()")
+    streams = _streams_until_idle(ours, second)
+    parents = {m["content"]["text"]: m["parent_header"]["msg_id"] for m in streams}
+    assert parents == {"from the thread\n": first, "from the second cell\n": second}
+
+
+def test_pool_worker_output_follows_the_current_cell(ours: Driver) -> None:
+    ours.drain_iopub()
+    first = ours.client.execute("from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor(1)")
+    _streams_until_idle(ours, first)
+    ours.client.execute("pool.submit(print, 'warm').result()")
+    second = ours.client.execute("pool.submit(print, 'pooled', flush=True).result()\npool.shutdown()")
+    streams = _streams_until_idle(ours, second)
+    pooled = [m for m in streams if m["content"]["text"] == "pooled\n"]
+    assert pooled and pooled[0]["parent_header"]["msg_id"] == second

@@ -1,4 +1,4 @@
-"""The examples in docs/architecture.md, docs/protocol.md and docs/editor-integration.md cannot rot.
+"""The examples in docs/architecture.md, protocol.md, editor-integration.md and reliability.md cannot rot.
 
 - Every ```python block preceded by ``<!-- runnable -->`` runs, in document order, in one namespace per
   document; the examples start real kernels (``start_kernel``) and assert what the prose claims. A failure
@@ -28,7 +28,7 @@ from ipykernel_lite.protocol.models import (
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-FILES = ("architecture.md", "protocol.md", "editor-integration.md")
+FILES = ("architecture.md", "protocol.md", "editor-integration.md", "reliability.md")
 #: the documents whose point is to show real messages
 MESSAGE_DOCS = ("protocol.md", "editor-integration.md")
 

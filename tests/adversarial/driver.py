@@ -27,7 +27,7 @@ KERNELS = {
 }
 SPEC_NAMES = {"ours": "adversarial_ipykernel_lite", "ipykernel": "adversarial_ipykernel"}
 #: how long a scenario's reply may take before the kernel counts as hung (seconds)
-REPLY_TIMEOUT = 10.0
+REPLY_TIMEOUT = 20.0
 #: how long the "is it still serving?" probe may take
 PROBE_TIMEOUT = 10.0
 

@@ -426,6 +426,7 @@ SCENARIOS: list[Scenario] = [
         "recursion 10**6 deep with the limit raised",
         "import sys, threading\nsys.setrecursionlimit(10**6)\ndef f(n): return f(n + 1) if n < 10**6 else n\nf(0)",
         cleanup="import sys\nsys.setrecursionlimit(1000)",
+        timeout=60,
     ),
     Scenario(
         "exit_memoryerror_rlimit",

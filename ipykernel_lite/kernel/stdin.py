@@ -39,7 +39,8 @@ class StdinBridge:
         self.kernel = kernel
         #: extra metadata for the next input_request (the debugger puts its frame here)
         self.metadata_hook: Callable[[], dict[str, Any]] | None = None
-        self._turn = threading.Lock()
+        # reentrant: a GUI callback run while input() waits (process_events) may itself call input()
+        self._turn = threading.RLock()
 
     def install(self) -> None:
         builtins.input = self.input

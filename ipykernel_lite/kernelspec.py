@@ -19,7 +19,7 @@ def kernel_json(display_name: str | None = None, python: str | None = None) -> d
         "language": "python",
         # the control thread turns interrupt_request into SIGINT on the main thread: works remotely too
         "interrupt_mode": "message",
-        "metadata": {"debugger": False, "supported_encryption": ["curve"]},
+        "metadata": {"debugger": True, "supported_encryption": ["curve"]},
     }
 
 

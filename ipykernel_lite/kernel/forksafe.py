@@ -25,30 +25,32 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from .extensions import ExtensionHost, KernelExtension
+
 if TYPE_CHECKING:
     from ..protocol import Message
-    from .kernel import Kernel
-
-#: set in a forked child of the kernel
-in_child = False
+    from .cycle import Out
 
 
-def install(kernel: Kernel, executor: Any = None) -> None:
-    ref = weakref.ref(kernel)  # in-process kernels come and go; never keep one alive from here
+class ForkSafeExtension(KernelExtension):
+    name = "forksafe"
 
-    def after_in_child() -> None:
-        k = ref()
-        if k is not None:
-            _detach(k)
+    def install(self, host: ExtensionHost) -> None:
+        # in-process kernels come and go: never keep a host alive from a fork handler
+        ref = weakref.ref(host)
 
-    os.register_at_fork(after_in_child=after_in_child)
+        def after_in_child() -> None:
+            h = ref()
+            if h is not None:
+                _detach(h)
+
+        os.register_at_fork(after_in_child=after_in_child)
 
 
-def _detach(kernel: Kernel) -> None:
-    global in_child
-    in_child = True
+def _detach(host: ExtensionHost) -> None:
     from .streams import OutStream
 
+    kernel = host.kernel
     iopub = kernel.iopub
     iopub.lock = threading.RLock()
     iopub.before_send = None
@@ -61,13 +63,16 @@ def _detach(kernel: Kernel) -> None:
             stream._size = 0
             stream._owner = None
             setattr(sys, name, getattr(sys, f"__{name}__"))
-    kernel.send_reply = _leave_instead_of_reply  # type: ignore[method-assign]
-    kernel.take_queued = _nothing  # type: ignore[method-assign]
-    kernel.on_error.append(_exit_on_system_exit)
+    bridge = host.service("stdin")
+    if bridge is not None:
+        bridge.unavailable = "input() is not available in a forked child of the kernel"
+    kernel.send = _leave_instead_of_sending  # type: ignore[method-assign]
+    kernel._take_queued = _nothing_queued  # type: ignore[method-assign]
+    host.hooks.error.append(_exit_on_system_exit)
 
 
-def _nothing() -> None:
-    return None
+def _nothing_queued(channel: str) -> list[list[bytes]]:
+    return []
 
 
 def _flush_stdio() -> None:
@@ -79,16 +84,18 @@ def _flush_stdio() -> None:
             pass
 
 
-def _leave_instead_of_reply(
-    socket: object, parent: Message, msg_type: str, content: dict[str, Any], *a: Any, **kw: Any
-) -> None:
+def _leave_instead_of_sending(out: Out) -> None:
+    """IOPub messages are dropped; a reply means the inherited request is over: the child leaves."""
+    channel, msg = out
+    if channel == "iopub":
+        return
     _flush_stdio()
-    os._exit(0 if content.get("status") == "ok" else 1)
+    os._exit(0 if msg.content.get("status") == "ok" else 1)
 
 
 def _exit_on_system_exit(parent: Message, exc: BaseException) -> None:
     if isinstance(exc, SystemExit):
-        code = exc.code
+        code: Any = exc.code
         _flush_stdio()
         if code is None:
             os._exit(0)

@@ -30,6 +30,9 @@ class InterruptPolicy:
         self.main_ident = threading.main_thread().ident
         #: called instead of raising when set (pause-into-debugger uses it); reset after one use
         self.on_interrupt: Callable[[FrameType | None], None] | None = None
+        #: called once when user code next starts (a pause that came while the request was being prepared);
+        #: a list because ``pop`` is atomic: the control thread may take the hook back while the main thread arms
+        self.on_start: list[Callable[[], None]] = []
 
         self._delivered = threading.Event()
 
@@ -56,6 +59,13 @@ class InterruptPolicy:
     def arm(self) -> None:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
         self.armed = True
+        if self.on_start:
+            try:
+                hook = self.on_start.pop()
+            except IndexError:  # taken back by the control thread meanwhile
+                pass
+            else:
+                hook()
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
@@ -65,6 +75,7 @@ class InterruptPolicy:
 
     def end_request(self) -> None:
         self.busy, self.pending = False, False
+        self.on_start.clear()
 
     def interrupt_main(self) -> None:
         """From any thread: deliver SIGINT to the main thread, again until its handler has run.
@@ -74,7 +85,10 @@ class InterruptPolicy:
         """
         self._delivered.clear()
         self._send_once()  # at once, from the calling thread: the usual case needs nothing more
-        threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True).start()
+        t = threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True)
+        t.pydev_do_not_trace = True  # type: ignore[attr-defined]  # a kernel thread: debugpy leaves it alone
+        t.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
+        t.start()
 
     def _redeliver(self) -> None:
         for _ in range(RESEND_LIMIT):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import zmq
 
+from .extensions import ExtensionHost, KernelExtension
 from .input_wait import InputWait, input_timeout
 
 if TYPE_CHECKING:
@@ -34,13 +35,35 @@ class StdinNotImplementedError(NotImplementedError):
     """The front end did not allow stdin for this request (``allow_stdin`` false)."""
 
 
+class StdinExtension(KernelExtension):
+    """``input()``, ``getpass`` and ``sys.stdin`` through the stdin channel (offered as the "stdin" service)."""
+
+    name = "stdin"
+
+    def install(self, host: ExtensionHost) -> None:
+        bridge = StdinBridge(host.kernel)
+        hooks = host.hooks.input_metadata
+
+        def metadata() -> dict[str, Any]:
+            md: dict[str, Any] = {}
+            for hook in hooks:  # the debugger says where it stands
+                md.update(hook())
+            return md
+
+        bridge.metadata_hook = metadata
+        bridge.install()
+        host.provide("stdin", bridge)
+
+
 class StdinBridge:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        #: extra metadata for the next input_request (the debugger puts its frame here)
+        #: extra metadata for the next input_request
         self.metadata_hook: Callable[[], dict[str, Any]] | None = None
         # reentrant: a GUI callback run while input() waits (process_events) may itself call input()
         self._turn = threading.RLock()
+        #: why input() cannot be answered in this process at all (a forked child: see forksafe), or None
+        self.unavailable: str | None = None
 
     def install(self) -> None:
         builtins.input = self.input
@@ -54,10 +77,8 @@ class StdinBridge:
         return self.request(prompt, password=True)
 
     def request(self, prompt: str, password: bool) -> str:
-        from . import forksafe
-
-        if forksafe.in_child:
-            raise StdinNotImplementedError("input() is not available in a forked child of the kernel")
+        if self.unavailable is not None:
+            raise StdinNotImplementedError(self.unavailable)
         k = self.kernel
         parent = k.parent
         if parent is None or not parent.content.get("allow_stdin", True):

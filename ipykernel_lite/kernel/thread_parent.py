@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .extensions import ExtensionHost, KernelExtension
 
 if TYPE_CHECKING:
     from ..protocol import Message
@@ -29,7 +31,14 @@ def parent_of_current_thread() -> Message | None:
     return getattr(threading.current_thread(), ATTR, None)
 
 
-def install(kernel: Kernel, executor: Any = None) -> None:
+class ThreadParentExtension(KernelExtension):
+    name = "thread_parent"
+
+    def install(self, host: ExtensionHost) -> None:
+        install(host.kernel)
+
+
+def install(kernel: Kernel) -> None:
     ref = weakref.ref(kernel)
     original = threading.Thread.start
     if getattr(original, "_ipykernel_lite", False):

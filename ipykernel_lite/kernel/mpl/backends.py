@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("ipykernel_lite.gui")
 
@@ -35,7 +36,13 @@ NAMES: dict[str, tuple[str | None, str]] = {
     "gtk3": ("gtk", "gtk3agg"),
     "gtk3agg": ("gtk", "gtk3agg"),
     "agg": (None, "agg"),
+    # ipympl: figures are widgets (comms), drawn by the frontend; no GUI loop needed
+    "widget": (None, "module://ipympl.backend_nbagg"),
+    "ipympl": (None, "module://ipympl.backend_nbagg"),
 }
+#: backends that want matplotlib's interactive mode without a GUI loop (figures shown at the end of the cell)
+WIDGET_BACKENDS = frozenset({"module://ipympl.backend_nbagg"})
+WIDGET_MODULE = "ipympl.backend_nbagg"
 
 
 def resolve(name: str, active_gui: str) -> tuple[str | None, str]:
@@ -96,3 +103,10 @@ class PyplotImportHook:
         except Exception:
             log.exception("could not choose matplotlib's default backend")
         return None
+
+
+def loaded_inline() -> Any:
+    """The inline backend module if matplotlib has loaded it (matplotlib imports it by name, not we)."""
+    import sys
+
+    return sys.modules.get(INLINE_MODULE)

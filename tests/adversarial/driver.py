@@ -19,7 +19,8 @@ from typing import Any
 
 import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.manager import KernelManager, start_new_kernel
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
 
 KERNELS = {
     "ours": [sys.executable, "-m", "ipykernel_lite", "-f", "{connection_file}"],
@@ -48,6 +49,13 @@ def spec_root() -> Path:
             os.pathsep
         )
     return _spec_root
+
+
+def new_manager(who: str, **kwargs: Any) -> KernelManager:
+    """A manager for ``who`` whose kernelspec comes from our folder only (JUPYTER_PATH may have been read
+    already by someone else in this process)."""
+    ksm = KernelSpecManager(kernel_dirs=[str(spec_root() / "kernels")])
+    return KernelManager(kernel_name=SPEC_NAMES[who], kernel_spec_manager=ksm, **kwargs)
 
 
 @dataclass
@@ -86,9 +94,17 @@ class Driver:
         env = {**os.environ, **(self.env or {})}
         # the kernels' own stdout/stderr (fd-level writes, logs) go to a file, not into the test's output
         self.log = tempfile.TemporaryFile()
-        self.km, self.kc = start_new_kernel(
-            kernel_name=SPEC_NAMES[self.who], startup_timeout=60, env=env, stdout=self.log, stderr=self.log
-        )
+        km = new_manager(self.who)
+        km.start_kernel(env=env, stdout=self.log, stderr=self.log)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            raise
+        self.km, self.kc = km, kc
 
     def stop(self) -> None:
         if self.kc is not None:

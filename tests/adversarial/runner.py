@@ -44,7 +44,19 @@ def run_batch(who: str, batch: list[Scenario], verbose: bool = False) -> dict[st
                 print(f"{who:9} {sc.name:32} {out.cell()} ({out.extra['seconds']:.1f} s)", file=sys.stderr)
     finally:
         d.stop()
+        _close_thread_loop()
     return results
+
+
+def _close_thread_loop() -> None:
+    """jupyter_client's blocking calls run on an event loop per thread: close this worker thread's one."""
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    loop.close()
+    asyncio.set_event_loop(None)
 
 
 def run_both(scenarios: list[Scenario], verbose: bool = False) -> dict[str, dict[str, Outcome]]:

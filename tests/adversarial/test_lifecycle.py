@@ -8,9 +8,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import KernelManager
 
-from .driver import SPEC_NAMES, spec_root
+from .driver import new_manager
 
 RESTARTS = 30
 pytestmark = pytest.mark.timeout(300)
@@ -46,9 +45,8 @@ def port_free(port: int) -> bool:
 
 @pytest.mark.parametrize("who", ["ours", "ipykernel"])
 def test_restarts_leave_nothing_behind(who: str, tmp_path: Path) -> None:
-    spec_root()
     before_children = children()
-    km = KernelManager(kernel_name=SPEC_NAMES[who], connection_file=str(tmp_path / "kernel.json"))
+    km = new_manager(who, connection_file=str(tmp_path / "kernel.json"))
     devnull = open(os.devnull, "w")
     km.start_kernel(stdout=devnull, stderr=devnull)
     kc = km.client()

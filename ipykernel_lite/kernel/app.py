@@ -315,6 +315,8 @@ EXTENSIONS: tuple[str, ...] = (
     "ipython_display:IPythonDisplay",
     "dap:DapExtension",
     "variables:VariablesExtension",
+    "forksafe:ForkSafeExtension",
+    "thread_parent:ThreadParentExtension",
 )
 
 

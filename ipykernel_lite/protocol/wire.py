@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import WireError
-from .jsonutil import dumps, loads
+from .jsonutil import dumps, loads_bounded
 from .message import Message
 from .signing import Signer
 
@@ -75,7 +75,7 @@ class WireCodec:
         parts: list[dict[str, Any]] = []
         for name, raw in (("header", h), ("parent_header", p), ("metadata", m), ("content", c)):
             try:
-                value = loads(raw)
+                value = loads_bounded(raw)
             except (ValueError, UnicodeDecodeError) as e:
                 raise _malformed(f"{name} is not valid JSON: {e}", identities, h) from None
             if not isinstance(value, dict):
@@ -102,7 +102,7 @@ class MalformedMessage(WireError):
 
 def _malformed(reason: str, identities: list[bytes], raw_header: bytes) -> MalformedMessage:
     try:
-        header = loads(raw_header)
+        header = loads_bounded(raw_header)
     except (ValueError, UnicodeDecodeError):
         return MalformedMessage(reason, None)
     if not isinstance(header, dict) or not all(isinstance(header.get(f), str) for f in _HEADER_FIELDS):

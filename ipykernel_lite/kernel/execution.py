@@ -172,6 +172,8 @@ class Executor:
                     hook(parent, e)
             return report
         finally:
+            # as IPython's display trap: a displayhook the user installs serves the rest of that cell only
+            sys.displayhook = self.displayhook
             for post in self.kernel.host.hooks.post_execute:
                 try:
                     post()

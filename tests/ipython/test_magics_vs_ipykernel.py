@@ -83,6 +83,8 @@ CELLS: list[tuple[str, str]] = [
      "publish_display_data({'text/plain': 'raw', 'text/html': '<p>raw</p>'})"),
     ("user displayhook", "import sys\nold = sys.displayhook\nsys.displayhook = lambda v: print('hook', v)\n5"),
     ("displayhook restored", "sys.displayhook = old\n6"),
+    ("user displayhook set", "sys.displayhook = lambda v: print('mine', v)"),
+    ("it served that cell only", "7"),
     ("magic error shows typed text", "%run no_such_file.py"),
     ("repr fails", "class Bad:\n    def __repr__(self):\n        raise ValueError('no repr')\nBad()"),
     ("repr fails inside a list", "[Bad()]"),

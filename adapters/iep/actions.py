@@ -2,7 +2,7 @@
 
 The ``*_request`` functions are pure: buffer text in, code plus ``origin`` metadata out (the kernel then
 reports tracebacks, pdb frames and SyntaxErrors at the buffer's own path and lines). They wrap the client
-library's builders (``ipykernel_lite.client.editor``) with what a shell shows and an editor does next.
+library's run planner (``ipykernel_lite.client.runs``) with what a shell shows and an editor does next.
 ``EditorActions`` reads the text and cursor of any ``QPlainTextEdit``/``QTextEdit`` and runs them in a shell.
 """
 
@@ -18,7 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from ipykernel_lite.cells import cell_at, cells_below
-from ipykernel_lite.client import editor as editor_requests
+from ipykernel_lite.client.runs import PlannedRun, plan_runs
+from ipykernel_lite.protocol.origin import Origin
 
 if TYPE_CHECKING:
     from .shell import ShellWidget
@@ -58,9 +59,11 @@ def _name(path: str) -> str:
 
 def selection_request(text: str, start_line: int, end_line: int, path: str) -> RunRequest:
     """Lines ``start_line``..``end_line`` (1-based, inclusive), dedented; tracebacks name those lines."""
-    code, metadata = editor_requests.selection_request(text, start_line, end_line, path=path)
+    run = _first(plan_runs(text, start_line, path=path, scope="selection", end_line=end_line), path, start_line)
     lines = f"line {start_line}" if start_line == end_line else f"lines {start_line}-{end_line}"
-    return RunRequest(code, metadata["origin"], label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1)
+    return RunRequest(
+        run.code, run.origin.as_metadata(), label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1
+    )
 
 
 def with_breakpoints(origin: dict[str, Any], lines: list[int] | None, first: int, last: int) -> dict[str, Any]:
@@ -76,15 +79,16 @@ def cell_request(
     """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails, and stops on
     the ``breakpoints`` (1-based buffer lines) inside the cell. A markdown cell gives empty code."""
     cell = cell_at(text, line)
-    code, metadata = editor_requests.cell_request(text, line, path=path)
+    # the planner skips markdown and blank cells: the request is then empty, with the cell's origin
+    run = _first(plan_runs(text, line, path=path, scope="cell"), path, cell.code_start_line, cell.title or None)
     below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
     title = cell.title or "(top of file)"
     verb = "debug" if debug else "run"
-    origin = metadata["origin"]
+    origin = run.origin.as_metadata()
     if debug:
         origin = with_breakpoints(origin, breakpoints, cell.start_line, cell.end_line)
     return RunRequest(
-        code if cell.kind == "code" else "",
+        run.code,
         origin,
         post_mortem=debug,
         label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
@@ -97,9 +101,14 @@ def file_request(
 ) -> RunRequest:
     """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
     file's folder (``cwd``). Unsaved changes are what runs; pdb stops on the ``breakpoints`` (buffer lines)."""
-    code, metadata = editor_requests.file_request(path, text=text, argv=argv, cwd=cwd)
-    origin = with_breakpoints(metadata["origin"], breakpoints, 1, text.count("\n") + 1)
-    return RunRequest(code, origin, label=f"[run file {_name(path)}]")
+    run = _first(plan_runs(text, 1, path=path, scope="file", argv=argv, cwd=cwd), path, 1)
+    origin = with_breakpoints(run.origin.as_metadata(), breakpoints, 1, text.count("\n") + 1)
+    return RunRequest(run.code, origin, label=f"[run file {_name(path)}]")
+
+
+def _first(runs: list[PlannedRun], path: str, line: int, cell: str | None = None) -> PlannedRun:
+    """The one planned run, or an empty one (nothing to run) with the place it would have come from."""
+    return runs[0] if runs else PlannedRun("", Origin(path, max(1, line), cell), None)
 
 
 def cursor_lines(editor: Editor) -> tuple[int, int, int]:

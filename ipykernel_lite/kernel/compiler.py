@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import CodeType
 
 from ipykernel_lite.cells import dedent_lines, split_lines
+from ipykernel_lite.protocol.origin import Origin
 
 __all__ = ["CellCompiler", "CompiledCell", "Origin"]
 
@@ -30,26 +31,6 @@ _cell_numbers = itertools.count(1)
 _TRAILING_TOKENS = frozenset(
     {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 )
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where the code comes from: the ``origin`` metadata of an execute_request.
-
-    ``path`` is the editor's file name (a path, or a name such as ``untitled-1`` for an
-    unsaved buffer), ``line`` the 1-based line of the file holding the code's first line,
-    ``cell`` an optional cell title or id, for the caller's own use.
-    """
-
-    path: str
-    line: int = 1
-    cell: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.path:
-            raise ValueError("origin path must not be empty")
-        if self.line < 1:
-            raise ValueError(f"origin line numbers start at 1, got {self.line}")
 
 
 @dataclass
@@ -96,33 +77,47 @@ class CellCompiler:
         return f"<cell-{next(_cell_numbers)}>"
 
     def compile(
-        self, code: str, origin: Origin | None = None, *, echo_last: bool = True, filename: str | None = None
+        self,
+        code: str,
+        origin: Origin | None = None,
+        *,
+        echo_last: bool = True,
+        filename: str | None = None,
+        shown: str | None = None,
     ) -> CompiledCell:
         """Compile ``code``; SyntaxError is raised with the file's name, line and column.
 
         Code indented as a whole (a selection from inside a block) is dedented to compile;
         its columns still refer to the editor's text. ``filename`` names code without an origin (the visual
-        debugger's cell files) instead of a new ``<cell-N>``.
+        debugger's cell files) instead of a new ``<cell-N>``. ``shown``: the text the user typed, when
+        ``code`` is a rewrite of it with the same lines (magics): tracebacks show it.
         """
         if origin is None and filename is not None:
-            return self._compile(code, None, echo_last, filename)
+            return self._compile(code, None, echo_last, filename, shown)
         if origin is None:
             # the same text run again (a loop in an editor, a pipelined client) reuses its code objects:
             # its <cell-N> text is still in linecache, so tracebacks stay right
             key = (code, echo_last, self._future_flags)
-            hit = self._recent.get(key)
+            hit = self._recent.get(key) if shown is None else None
             if hit is not None:
                 return hit
-            compiled = self._compile(code, None, echo_last)
+            compiled = self._compile(code, None, echo_last, None, shown)
+            if shown is not None:
+                return compiled
             if len(code) <= _CACHE_MAX_CODE:
                 if len(self._recent) >= _CACHE_ENTRIES:
                     self._recent.pop(next(iter(self._recent)))
                 self._recent[key] = compiled
             return compiled
-        return self._compile(code, origin, echo_last)
+        return self._compile(code, origin, echo_last, None, shown)
 
     def _compile(
-        self, code: str, origin: Origin | None, echo_last: bool, filename: str | None = None
+        self,
+        code: str,
+        origin: Origin | None,
+        echo_last: bool,
+        filename: str | None = None,
+        typed: str | None = None,
     ) -> CompiledCell:
         filename = filename or self.filename_for(origin)
         first_line = origin.line if origin is not None else 1
@@ -132,6 +127,12 @@ class CellCompiler:
         if not shown[-1]:
             shown.pop()
         source_lines, indent = dedent_lines(shown)
+        if typed is not None:
+            user_lines = split_lines(typed)
+            if not user_lines[-1]:
+                user_lines.pop()
+            if len(user_lines) >= len(shown):
+                shown = user_lines
         if origin is None:
             _store(filename, [line + "\n" for line in shown])
         else:

@@ -32,10 +32,12 @@ const PYTHON: vscode.DocumentSelector = [{ language: "python" }];
 
 const STATUS_TEXT: Record<KernelState | "none", string> = {
   none: "$(circle-outline) kernel",
+  "not-started": "$(circle-outline) kernel not started",
   starting: "$(loading~spin) kernel starting",
   idle: "$(circle-filled) kernel idle",
   busy: "$(sync~spin) kernel busy",
   restarting: "$(loading~spin) kernel restarting",
+  stopping: "$(loading~spin) kernel stopping",
   dead: "$(error) kernel dead",
   stopped: "$(circle-outline) kernel stopped",
 };

@@ -2,7 +2,9 @@
 // ipykernel_lite/bridge/schema.py). Optional params take the bridge's defaults. Offsets count UTF-16 units
 // unless `encoding` is "utf-32".
 
-export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "stopped";
+// KernelState is generated from the Python definition (ipykernel_lite/client/state.py) into schemaTypes.ts
+import type { KernelState } from "./schemaTypes";
+export type { KernelState };
 export type RunScope = "cell" | "below" | "selection" | "line" | "file";
 
 export interface Origin {

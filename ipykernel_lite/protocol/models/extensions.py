@@ -6,40 +6,36 @@ accepts unknown keys, so a message carrying them stays a valid Jupyter 5.4 messa
 
 from __future__ import annotations
 
-from pydantic import Field
+import dataclasses
+from typing import TYPE_CHECKING, Any, get_type_hints
 
+from pydantic import Field, create_model
+
+from ..origin import Origin as _OriginFields
 from .base import OkReply, ProtocolModel
 
 # --- execute_request metadata ----------------------------------------------------------------------------
 
 
-class Origin(ProtocolModel):
-    """Where the code of an execute_request comes from (metadata key ``origin``).
+def _model_of(cls: type[Any], base: type[ProtocolModel]) -> type[ProtocolModel]:
+    """A validating model with the fields, docs and constraints of the dataclass ``cls`` (one definition)."""
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        extra = {k: v for k, v in f.metadata.items() if k != "doc"}
+        default = f.default if f.default is not dataclasses.MISSING else ...
+        fields[f.name] = (hints[f.name], Field(default, description=f.metadata["doc"], **extra))
+    model: type[ProtocolModel] = create_model(cls.__name__, __base__=base, __doc__=cls.__doc__, **fields)
+    model.__module__ = __name__
+    return model
 
-    With it, tracebacks, the debugger and ``inspect.getsource`` point into the editor's file at the right
-    line instead of an anonymous cell.
-    """
 
-    path: str = Field(description="Path of the file the code was taken from, as the editor knows it.")
-    line: int = Field(ge=1, description="Line number in that file of the first line of the code, from 1.")
-    cell: str | None = Field(
-        default=None,
-        description="Title of the cell (its marker line's text) when the code is one cell of the file; "
-        "None for a selection or the whole file.",
-    )
-    cwd: bool = Field(default=False, description="Change the working directory to the file's folder first.")
-    as_main: bool = Field(
-        default=False,
-        description="Run the code as the whole file, as a script: __name__ == '__main__', __file__ set.",
-    )
-    argv: list[str] | None = Field(
-        default=None, description="Set sys.argv to [path, *argv] while the code runs; None leaves it as is."
-    )
-    breakpoints: list[int] | None = Field(
-        default=None,
-        description="Lines of path where pdb (over stdin) stops while this code runs: the editor's margin "
-        "breakpoints. The code runs at full speed elsewhere; lines without code are ignored.",
-    )
+if TYPE_CHECKING:
+    # a generated class is opaque to mypy: it checks uses of the model as the base model it is
+    Origin = ProtocolModel
+else:
+    #: generated from ``ipykernel_lite.protocol.origin.Origin`` (the kernel's and the clients' definition)
+    Origin = _model_of(_OriginFields, ProtocolModel)
 
 
 class ExecuteMetadata(ProtocolModel):

@@ -55,6 +55,8 @@ def page(code_server: CodeServer, browser: Any) -> Iterator[Any]:
     try:
         yield pg
     finally:
+        # VS Code restores this window's layout (Run and Debug view, debug_demo.py) in a later window: this module
+        # sorts after test_vscode_e2e.py, whose page expects the Explorer
         context.close()
 
 

@@ -18,6 +18,7 @@ from ..protocol.connection import ConnectionInfo, read_connection_file, write_co
 from ..protocol.curve import CurveKeyError, CurveKeys, has_curve_keys
 from ..protocol.wire import DEFAULT_MAX_MESSAGE_SIZE
 from .control import ControlThread
+from .control_wake import ControlWake
 from .execution import Executor
 from .heartbeat import Heartbeat, bind
 from .iopub import IOPub
@@ -214,6 +215,8 @@ def main(argv: list[str] | None = None) -> None:
         log.warning("listening on %s over TCP without encryption: add CURVE keys to the connection file", info.ip)
     ctx = zmq.Context()
     socks = _bind_all(ctx, info, keys, args.max_message_size)
+    wake = ControlWake(socks["control"])  # before any client connects: it watches accepted connections
+    wake.start()
     hb = _heartbeat(_url(info, "hb"), keys)
     info.hb_port = hb.port
     if path and not os.path.exists(path):
@@ -245,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     if ppid and ppid.isdigit() and int(ppid) > 1:
         watch_parent(int(ppid), lambda: _orphaned(kernel))
 
-    ControlThread(kernel).start()
+    ControlThread(kernel, wake.attach(kernel.interrupts)).start()
     try:
         kernel.serve_forever()
     finally:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import zmq
 
 if TYPE_CHECKING:
+    from .control_wake import ServeCounter
     from .kernel import Kernel
 
 log = logging.getLogger("ipykernel_lite.control")
@@ -20,9 +21,11 @@ BUSY_SWITCH_INTERVAL = 0.00005
 
 
 class ControlThread(threading.Thread):
-    def __init__(self, kernel: Kernel) -> None:
+    def __init__(self, kernel: Kernel, counter: ServeCounter | None = None) -> None:
         super().__init__(name="ipykernel_lite-control", daemon=True)
         self.kernel = kernel
+        #: requests received/served, for control_wake's handler on the main thread
+        self.counter = counter
         self._switch_interval = sys.getswitchinterval()
 
     def run(self) -> None:
@@ -38,6 +41,8 @@ class ControlThread(threading.Thread):
                 continue
             # While user code holds the GIL in a Python loop, this thread gets it back only every switch
             # interval (5 ms): a completion needing many hand-offs would take 100+ ms. Shorten it meanwhile.
+            if self.counter is not None:
+                self.counter.got()
             busy = k.interrupts.busy
             if busy:
                 sys.setswitchinterval(BUSY_SWITCH_INTERVAL)
@@ -48,6 +53,8 @@ class ControlThread(threading.Thread):
             finally:
                 if busy:
                     sys.setswitchinterval(self._switch_interval)
+                if self.counter is not None:
+                    self.counter.done()
         # this thread owns the socket: close it, lingering so a shutdown_reply just sent still leaves
         sock.close(linger=1000)
         k.close_wake_sender()

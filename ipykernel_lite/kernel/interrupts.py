@@ -7,6 +7,7 @@ the main thread, so a ``time.sleep`` or a blocking socket wait there returns wit
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from types import FrameType
 #: how often and how long an undelivered interrupt is re-sent (seconds, count): 2 s in all
 RESEND_INTERVAL = 0.05
 RESEND_LIMIT = 40
+
+log = logging.getLogger("ipykernel_lite.kernel")
 
 
 class InterruptPolicy:
@@ -31,6 +34,10 @@ class InterruptPolicy:
         #: called instead of raising when set (pause-into-debugger uses it); reset after one use
         self.on_interrupt: Callable[[FrameType | None], None] | None = None
 
+        #: True once the process-wide handler is ours (not in-process kernels): then it is kept ours
+        self.installed = False
+        #: other process-wide handlers to put back before each cell (control_wake's)
+        self.reinstall: list[Callable[[], None]] = []
         self._delivered = threading.Event()
 
     def main_is_current(self) -> bool:
@@ -38,6 +45,25 @@ class InterruptPolicy:
 
     def install(self) -> None:
         signal.signal(signal.SIGINT, self._handler)
+        self.installed = True
+
+    def restore(self) -> None:
+        """Before each cell: put our SIGINT handler back if the previous cell replaced it.
+
+        A cell that set ``SIG_IGN`` (or its own handler) would otherwise leave every later cell
+        uninterruptible; the change lasts for the cell that made it, as in ipykernel.
+        """
+        if not self.installed or not self.main_is_current():
+            return  # in-process kernels leave the host's handler alone; signal.signal needs the main thread
+        try:
+            current = signal.getsignal(signal.SIGINT)
+        except ValueError:
+            return
+        if current != self._handler:  # bound methods compare equal, never identical
+            log.info("SIGINT handler was changed by user code (%r): restored the kernel's", current)
+            signal.signal(signal.SIGINT, self._handler)
+        for again in self.reinstall:
+            again()
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         self._delivered.set()
@@ -55,6 +81,7 @@ class InterruptPolicy:
 
     def arm(self) -> None:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
+        self.restore()
         self.armed = True
         if self.pending:
             self.pending = False

@@ -17,6 +17,7 @@ from ..protocol import MessageFactory, Signer, WireCodec
 from ..protocol.connection import ConnectionInfo, read_connection_file, write_connection_file
 from ..protocol.curve import CurveKeyError, CurveKeys, has_curve_keys
 from ..protocol.wire import DEFAULT_MAX_MESSAGE_SIZE
+from . import fdcapture
 from .control import ControlThread
 from .control_wake import ControlWake
 from .execution import Executor
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     parts = build(ctx, socks, info, max_message_size=args.max_message_size)
     kernel, iopub = parts.kernel, parts.iopub
     sys.stdout, sys.stderr = parts.streams[0], parts.streams[1]
+    capture = fdcapture.start(parts.streams)  # fds 1 and 2 too: os.write, subprocesses, C printf
     kernel.interrupts.install()
 
     if os.environ.get("IPYKERNEL_LITE_WARMUP", "1") != "0":
@@ -253,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         kernel.serve_forever()
     finally:
         parts.flush()
+        if capture is not None:
+            capture.stop()
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     _close(ctx, kernel, iopub)
     _exit(kernel.exit_code)

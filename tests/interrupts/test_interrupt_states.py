@@ -1,0 +1,90 @@
+"""An interrupt lands in every state a cell can be in, whoever sends it, on our kernel and on ipykernel.
+
+Each test runs a cell that would not end on its own (or not for hours), interrupts it once it has started,
+and checks that the cell ended with KeyboardInterrupt and that the kernel then runs the next cell.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .drivers import Driver, Outcome
+
+PYTHON_LOOP = "print('go', flush=True)\nwhile True:\n    pass"
+SLEEP = "import time\nprint('go', flush=True)\ntime.sleep(600)"
+# catastrophic backtracking: hours in _sre's C loop, GIL held; _sre checks for signals as it goes
+C_REGEX = "import re\nprint('go', flush=True)\nre.match('(a*)*b', 'a' * 40)"
+# libc sleep() called with the GIL held (PyDLL): C code that checks nothing, ended by the signal's EINTR
+C_SLEEP = "import ctypes\nprint('go', flush=True)\nctypes.PyDLL(None).sleep(600)\nprint('after')"
+
+
+def _interrupted(driver: Driver, out: Outcome) -> None:
+    assert out.interrupts == 1
+    assert (out.status, out.ename) == ("error", "KeyboardInterrupt"), out
+    assert driver.execute("print(6 * 7)").stdout == "42\n", "the kernel serves the next cell"
+
+
+def _gil_bound(driver: Driver) -> None:
+    if driver.kind == "ipykernel" and driver.mode == "message":  # type: ignore[attr-defined]
+        # ipykernel's control thread needs the GIL to read interrupt_request: a documented ipykernel
+        # limitation, not something this suite can wait out (the cell would run for hours)
+        pytest.skip("ipykernel cannot serve a control message while C code holds the GIL")
+
+
+def test_python_code(driver: Driver) -> None:
+    _interrupted(driver, driver.run(PYTHON_LOOP))
+
+
+def test_time_sleep(driver: Driver) -> None:
+    _interrupted(driver, driver.run(SLEEP))
+
+
+def test_c_code_holding_the_gil_regex(driver: Driver) -> None:
+    _gil_bound(driver)
+    _interrupted(driver, driver.run(C_REGEX))
+
+
+def test_c_code_holding_the_gil_libc_sleep(driver: Driver) -> None:
+    _gil_bound(driver)
+    _interrupted(driver, driver.run(C_SLEEP))
+
+
+def test_input(driver: Driver) -> None:
+    _interrupted(driver, driver.run("input('name? ')", trigger="input"))
+
+
+def test_pdb_prompt(driver: Driver) -> None:
+    out = driver.run("import pdb; pdb.set_trace()\nx = 1", trigger="input")
+    assert out.interrupts == 1
+    if driver.kind == "lite":  # type: ignore[attr-defined]
+        assert (out.status, out.ename) == ("error", "KeyboardInterrupt"), out
+    else:  # ipykernel's debugger leaves quietly after printing the interrupt
+        assert "KeyboardInterrupt" in out.stdout
+    assert driver.execute("print(6 * 7)").stdout == "42\n"
+
+
+def test_user_expressions(driver: Driver) -> None:
+    expr = "(print('go', flush=True), __import__('time').sleep(600))"
+    out = driver.run("x = 1", user_expressions={"slow": expr})
+    assert out.interrupts == 1 and out.status == "ok", "the cell itself ran fine"
+    slow = out.user_expressions["slow"]
+    assert slow["status"] == "error" and slow["ename"] == "KeyboardInterrupt", slow
+    assert driver.execute("print(x)").stdout == "1\n"
+
+
+def test_after_a_cell_ignored_sigint(driver: Driver) -> None:
+    assert driver.execute("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)").status == "ok"
+    _interrupted(driver, driver.run(SLEEP))
+    # and after a cell that installed its own handler
+    assert driver.execute("import signal\nsignal.signal(signal.SIGINT, lambda *a: None)").status == "ok"
+    _interrupted(driver, driver.run(C_SLEEP if driver.mode == "signal" else SLEEP))  # type: ignore[attr-defined]
+
+
+def test_asyncio_gui_loop(driver: Driver) -> None:
+    """With the kernel's event-loop integration on (``%gui asyncio``), a running cell still stops."""
+    assert driver.execute("%gui asyncio").status == "ok"
+    try:
+        _interrupted(driver, driver.run("import asyncio\nasync def f():\n    print('go', flush=True)\n"
+                                        "    await asyncio.sleep(600)\nawait f()"))
+    finally:
+        driver.execute("%gui none")

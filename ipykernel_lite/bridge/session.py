@@ -38,8 +38,9 @@ log = logging.getLogger("ipykernel_lite.bridge")
 
 SHUTDOWN_TIMEOUT = 3.0
 PAUSE_TIMEOUT = 5.0
-#: how long a pause keeps asking while a request of ours is queued or starting
-PAUSE_RETRY = 1.0
+#: how long a pause keeps asking while a request of ours is queued and not yet sent (the kernel itself keeps a
+#: pause that arrives while a request is being prepared); a deadline for a cell that never starts, not a delay
+PAUSE_RETRY = 30.0
 
 
 @dataclass
@@ -300,7 +301,7 @@ class KernelSession:
                 return True
             # the kernel says "nothing runs" between publishing execute_input and running the code; at a
             # prompt (input() or pdb) it is a real answer
-            if not self._fwd.running or self._fwd.waiting_for_input or monotonic() > deadline:
+            if not (self._fwd.running or self._inflight) or self._fwd.waiting_for_input or monotonic() > deadline:
                 return False
             await asyncio.sleep(0.05)
 

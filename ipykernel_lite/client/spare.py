@@ -26,7 +26,7 @@ sys.path[0] = os.getcwd()
 from ipykernel_lite.kernel import app
 for name in app.EXTENSIONS:
     try:
-        __import__("ipykernel_lite.kernel." + name)
+        __import__("ipykernel_lite.kernel." + name.partition(":")[0])
     except ImportError:
         pass
 if not sys.stdin.buffer.readline().strip():

@@ -89,7 +89,6 @@ class InProcessKernel:
         kernel = parts.kernel
         kernel.interrupts = ThreadInterrupts()
         _serve_cells_with(kernel, hooks)
-        _describe_limits(kernel)
         self._parts, self._hooks = parts, hooks
         self._control = InprocControl(kernel)
         self._heartbeat.start()
@@ -212,7 +211,7 @@ def _link_is_up(client: ClientT) -> ClientT:
 
 def _serve_cells_with(kernel: Kernel, hooks: KernelHooks) -> None:
     """Every execute_request runs with the kernel's process-wide hooks in place (and only then)."""
-    execute = kernel.shell_handlers["execute_request"]
+    execute = kernel.host.shell_handlers["execute_request"]
     policy = kernel.interrupts
 
     def execute_request(msg: Any) -> Any:
@@ -222,15 +221,4 @@ def _serve_cells_with(kernel: Kernel, hooks: KernelHooks) -> None:
             # an interrupt that raced the cell's end (the pending exception fired while disarming) left it armed
             policy.armed = False
 
-    kernel.shell_handlers["execute_request"] = execute_request
-
-
-def _describe_limits(kernel: Kernel) -> None:
-    """kernel_info must not offer what needs the process kernel's extensions (pause, gui_request)."""
-    for handlers in (kernel.shell_handlers, kernel.control_handlers):
-        info = handlers["kernel_info_request"]
-
-        def kernel_info(msg: Any, info: Any = info) -> Any:
-            return {**info(msg), "supported_features": []}
-
-        handlers["kernel_info_request"] = kernel_info
+    kernel.host.handle("execute_request", execute_request)

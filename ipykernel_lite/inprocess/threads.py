@@ -71,7 +71,7 @@ class InprocControl(ControlThread):
                     except zmq.Again:
                         break
                     try:
-                        k.dispatch(sock, frames, k.control_handlers)
+                        k.dispatch("control", frames)
                     except Exception:  # one bad request must not end the control thread
                         log.exception("control dispatch failed")
         finally:

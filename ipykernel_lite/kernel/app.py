@@ -21,12 +21,13 @@ from . import fdcapture
 from .control import ControlThread
 from .control_wake import ControlWake
 from .execution import Executor
+from .extensions import ExtensionHost, KernelExtension
 from .heartbeat import Heartbeat, bind
 from .iopub import IOPub
 from .kernel import Kernel
 from .parent_watch import watch_parent
-from .requests import Requests
-from .stdin import StdinBridge
+from .requests import CoreRequests
+from .stdin import StdinExtension
 from .streams import Flusher, OutStream
 
 log = logging.getLogger("ipykernel_lite")
@@ -181,11 +182,12 @@ def build(
     flusher.start()
 
     executor = Executor(kernel)
-    Requests(kernel, executor).install()
-    stdin_bridge = StdinBridge(kernel)
-    stdin_bridge.install()
-    kernel.stdin_bridge = stdin_bridge
-    _install_extensions(kernel, executor, EXTENSIONS if extensions is None else extensions)
+    host = ExtensionHost(kernel, executor)
+    kernel.extensions = host
+    host.install(CoreRequests())
+    host.install(StdinExtension())
+    for ext in load_extensions(EXTENSIONS if extensions is None else extensions):
+        host.install(ext)
     return KernelParts(kernel, iopub, streams, flusher, executor)
 
 
@@ -243,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
             warm.cancel()
             _start_warm_up(kernel)
 
-        kernel.on_first_reply = first_reply
+        kernel.cycle.on_first_reply = first_reply
         warm.start()
 
     ppid = os.environ.get("JPY_PARENT_PID")
@@ -254,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         kernel.serve_forever()
     finally:
+        kernel.host.close()
         parts.flush()
         if capture is not None:
             capture.stop()
@@ -310,21 +313,27 @@ def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:
     done.join(2.0)
 
 
-#: optional kernel features; each module's ``install(kernel, executor)`` must be cheap (no heavy imports)
-EXTENSIONS = ("debugger", "gui")
+#: optional kernel extensions, "module:Class" below this package (or any importable module); each class's
+#: ``install`` must be cheap (no heavy imports). IPYKERNEL_LITE_EXTENSIONS adds more, comma-separated.
+EXTENSIONS: tuple[str, ...] = ("debugger:DebuggerExtension", "gui:GuiExtension")
 
 
-def _install_extensions(kernel: Kernel, executor: Executor, names: tuple[str, ...]) -> None:
+def load_extensions(specs: tuple[str, ...]) -> list[KernelExtension]:
     from importlib import import_module
 
-    for name in names:
+    extra = tuple(x.strip() for x in os.environ.get("IPYKERNEL_LITE_EXTENSIONS", "").split(",") if x.strip())
+    found: list[KernelExtension] = []
+    for spec in (*specs, *extra):
+        module_name, _, cls_name = spec.partition(":")
+        if "." not in module_name:
+            module_name = f"{__package__}.{module_name}"
         try:
-            mod = import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__package__}.{name}":
-                raise
+            cls = getattr(import_module(module_name), cls_name)
+        except (ImportError, AttributeError) as e:
+            log.warning("kernel extension %s not loaded: %s", spec, e)
             continue
-        mod.install(kernel, executor)
+        found.append(cls())
+    return found
 
 
 def _flush_all(iopub: IOPub, flush_streams: object) -> None:

@@ -47,7 +47,7 @@ class ControlThread(threading.Thread):
             if busy:
                 sys.setswitchinterval(BUSY_SWITCH_INTERVAL)
             try:
-                k.dispatch(sock, frames, k.control_handlers)
+                k.dispatch("control", frames)
             except Exception:  # never let one bad request kill the control thread
                 log.exception("control dispatch failed")
             finally:

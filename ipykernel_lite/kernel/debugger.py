@@ -19,7 +19,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from . import magics
+from .extensions import ExtensionHost, KernelExtension
+from .magics import UsageError
 
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
@@ -37,11 +38,16 @@ JSONDict = dict[str, Any]
 _IMPL = f"{__package__}.debugger_pdb"
 
 
-def install(kernel: Kernel, executor: Executor) -> Debugger:
-    """Hook the debugger into the kernel (called by the kernel at start-up)."""
-    debugger = Debugger(kernel, executor)
-    debugger.install()
-    return debugger
+class DebuggerExtension(KernelExtension):
+    """pdb over stdin, post-mortem, ``%debug`` and the ``pause_request`` extension."""
+
+    name = "debugger"
+    features = ("pause",)
+
+    def install(self, host: ExtensionHost) -> None:
+        self.debugger = Debugger(host.kernel, host.executor)
+        self.debugger.install(host)
+        host.provide("debugger", self.debugger)
 
 
 class Debugger:
@@ -54,23 +60,22 @@ class Debugger:
         #: debuggers waiting at their prompt, innermost last (pdb's ``debug`` command nests them)
         self.prompts: list[KernelPdb] = []
         self._post_mortems = 0
-        self._outer_metadata: Any = None
         self._finder: _PatchPdbOnImport | None = None
         self._pause_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
+        #: the frame pdb is stopped in, if any: introspection resolves names there
+        self.frame: Any = None
 
-    def install(self) -> None:
-        k = self.kernel
+    def install(self, host: ExtensionHost) -> None:
         sys.breakpointhook = self.breakpointhook
-        k.on_error.append(self.on_error)
+        hooks = host.hooks
+        hooks.error.append(self.on_error)
         # first: later hooks (inline figures…) must not run under the trace function
-        k.post_execute.insert(0, self.after_cell)
-        k.control_handlers["pause_request"] = self.pause_request
-        bridge = k.stdin_bridge
-        if bridge is not None:
-            self._outer_metadata = bridge.metadata_hook
-            bridge.metadata_hook = self.input_metadata
-        magics.register("debug")(self.debug_magic)
+        hooks.post_execute.insert(0, self.after_cell)
+        hooks.input_metadata.append(self.input_metadata)
+        hooks.namespaces.insert(0, self.namespaces)
+        host.handle("pause_request", self.pause_request, channels=("control",))
+        host.add_magic("debug", self.debug_magic)
         if "pdb" in sys.modules:
             self.load()
         else:
@@ -156,10 +161,10 @@ class Debugger:
     def _run_under_debugger(self, code: str) -> None:
         reason = self.cannot_prompt()
         if reason is not None:
-            raise magics.UsageError(f"%debug: {reason}")
+            raise UsageError(f"%debug: {reason}")
         cell = self.executor.compiler.compile(code, None, echo_last=False)
         if cell.is_async:
-            raise magics.UsageError("%debug: code with top-level await cannot be stepped through")
+            raise UsageError("%debug: code with top-level await cannot be stepped through")
         if cell.body is None:
             return
         self.load().KernelPdb().run(cell.body, self.executor.ns)
@@ -167,7 +172,8 @@ class Debugger:
     # --- pause (control thread) ----------------------------------------------------------------------------
     def pause_request(self, msg: Message) -> JSONDict:
         k = self.kernel
-        if not k.interrupts.armed or self.prompts:
+        policy = k.interrupts
+        if not (policy.armed or policy.busy) or self.prompts:
             return {"status": "ok", "paused": False}
         parent = k.parent
         if parent is not None and not parent.content.get("allow_stdin", True):
@@ -179,9 +185,26 @@ class Debugger:
             }
         # import pdb and make the debugger here: the signal handler should only start it
         self._pause_pdb = self.load().KernelPdb()
-        k.interrupts.on_interrupt = self._pause_here
-        k.interrupts.interrupt_main()
+        if not policy.armed:
+            # the request is being prepared (execute_input is out, the code not running yet): stop at its
+            # first line. If the main thread armed meanwhile, take the hook back and interrupt instead.
+            policy.on_start.append(self._pause_at_start)
+            if not policy.armed:
+                return {"status": "ok", "paused": True}
+            try:
+                policy.on_start.remove(self._pause_at_start)
+            except ValueError:
+                return {"status": "ok", "paused": True}  # the main thread took it: it pauses at the start
+        policy.on_interrupt = self._pause_here
+        policy.interrupt_main()
         return {"status": "ok", "paused": True}
+
+    def _pause_at_start(self) -> None:
+        """Main thread, as user code starts: step into its first line (the kernel's frames are skipped)."""
+        p, self._pause_pdb = self._pause_pdb or self.load().KernelPdb(), None
+        p.reset()
+        p.set_step()
+        sys.settrace(p.trace_dispatch)
 
     def _pause_here(self, frame: FrameType | None) -> None:
         """SIGINT handler hook on the main thread: the debugger stops at the next line the cell runs."""
@@ -217,32 +240,39 @@ class Debugger:
 
     def prompt_entered(self, p: KernelPdb) -> None:
         self.prompts.append(p)
-        self.kernel.debug_frame = p.frame_view()
+        self.frame = p.frame_view()
 
     def prompt_left(self, p: KernelPdb) -> None:
         self.prompts = [q for q in self.prompts if q is not p]
-        self.kernel.debug_frame = self.prompts[-1].frame_view() if self.prompts else None
+        self.frame = self.prompts[-1].frame_view() if self.prompts else None
 
     def session_ended(self, p: KernelPdb) -> None:
         if not self.prompts:
-            self.kernel.debug_frame = None
+            self.frame = None
 
     def input_metadata(self) -> JSONDict:
-        """``stdin_bridge.metadata_hook``: while pdb waits for a command, say where it stands."""
-        md: JSONDict = dict(self._outer_metadata()) if self._outer_metadata is not None else {}
+        """An ``input_metadata`` hook: while pdb waits for a command, say where it stands."""
+        md: JSONDict = {}
         if self.prompts:
             p = self.prompts[-1]
             state = p.debug_state()
             if state:
                 md["debug"] = state
             # u and d move the frame completion resolves names in
-            self.kernel.debug_frame = p.frame_view()
+            self.frame = p.frame_view()
         return md
+
+    def namespaces(self) -> list[dict[str, Any]] | None:
+        """A ``namespaces`` hook: names resolve in the frame pdb is stopped in."""
+        frame = self.frame
+        if frame is None:
+            return None
+        return [frame.f_locals, frame.f_globals]
 
     def after_cell(self) -> None:
         """Post-execute hook: whatever happened, the next cell starts with no trace function and no prompt."""
         self.prompts.clear()
-        self.kernel.debug_frame = None
+        self.frame = None
         mod = sys.modules.get(_IMPL)
         if mod is None:
             return

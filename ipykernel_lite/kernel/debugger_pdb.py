@@ -102,7 +102,7 @@ def describe(frame: FrameType, line: int) -> JSONDict:
 
 
 class FrameView:
-    """What ``kernel.debug_frame`` holds: the frame, with pdb's copy of its locals.
+    """What ``Debugger.frame`` holds: the frame, with pdb's copy of its locals.
 
     On Python < 3.13 reading ``frame.f_locals`` (as completion on the control thread would) refreshes the dict
     pdb edits from the frame, which would undo ``!x = 1`` typed at the prompt before it is written back.

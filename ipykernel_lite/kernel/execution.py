@@ -72,6 +72,8 @@ class Executor:
         kernel.parent = msg
         kernel.interrupts.begin_request()
         try:
+            for hook in kernel.host.hooks.pre_execute:
+                hook(msg)
             return self._execute(msg, code, silent, store_history, count)
         finally:
             kernel.interrupts.end_request()
@@ -97,8 +99,7 @@ class Executor:
             content["user_expressions"] = {}
             if not silent:
                 kernel.iopub.publish("error", {"ename": ename, "evalue": evalue, "traceback": tb}, msg)
-            if c.get("stop_on_error", True):
-                kernel.take_queued()
+            # with stop_on_error, the request cycle sets aside what was queued behind this cell (cycle.py)
         else:
             content["user_expressions"] = self.user_expressions(c.get("user_expressions") or {})
         return content
@@ -131,19 +132,19 @@ class Executor:
         except BaseException as e:
             if type(e).__name__ == "BdbQuit":
                 return None  # the user typed q in the debugger: the cell simply ends
-            gui = sys.modules.get("ipykernel_lite.kernel.gui")
-            if gui is not None and gui.system_exit_is_quiet(e):
-                return None  # sys.exit(app.exec()) in a script run under %gui: the script simply ends
+            hooks = self.kernel.host.hooks
+            if any(quiet(e) for quiet in hooks.quiet_exit):
+                return None  # e.g. sys.exit(app.exec()) in a script run under %gui: the script simply ends
             if isinstance(e, SystemExit):
                 self._payload.append({"source": "ask_exit", "keepkernel": False})
             report = self._report(e)
             parent = self.kernel.parent
-            for hook in self.kernel.on_error:
+            for hook in hooks.error:
                 if parent is not None:
                     hook(parent, e)
             return report
         finally:
-            for post in self.kernel.post_execute:
+            for post in self.kernel.host.hooks.post_execute:
                 try:
                     post()
                 except Exception as e:  # a failing hook must not turn a good cell into a failed one

@@ -11,14 +11,14 @@ import importlib
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import magics
 from .eventloops.base import ZmqLoop, main_loop_returned, reset_main_loop_returned
+from .extensions import ExtensionHost, KernelExtension
+from .magics import UsageError
 from .mpl import backends
 
 if TYPE_CHECKING:
     from ..protocol import Message
     from .eventloops.base import EventLoop
-    from .execution import Executor
     from .kernel import Kernel
 
 JSONDict = dict[str, Any]
@@ -151,7 +151,7 @@ def gui_magic(kernel: Kernel, args: str) -> None:
             return
         enable_gui(kernel, arg)
     except GuiError as e:
-        raise magics.UsageError(str(e)) from None
+        raise UsageError(str(e)) from None
 
 
 def matplotlib_magic(kernel: Kernel, args: str) -> None:
@@ -166,7 +166,7 @@ def matplotlib_magic(kernel: Kernel, args: str) -> None:
         if gui is not None:
             enable_gui(kernel, gui)
     except GuiError as e:
-        raise magics.UsageError(str(e)) from None
+        raise UsageError(str(e)) from None
     backends.activate(backend, interactive=gui is not None)
 
 
@@ -188,20 +188,28 @@ def system_exit_is_quiet(exc: BaseException) -> bool:
 # --- start-up -----------------------------------------------------------------------------------------------
 
 
-def install(kernel: Kernel, executor: Executor) -> None:
-    magics.register("gui")(gui_magic)
-    magics.register("matplotlib")(matplotlib_magic)
-    kernel.shell_handlers["gui_request"] = lambda msg: gui_request(kernel, msg)
-    hook = backends.PyplotImportHook(lambda: kernel.loop.name)
-    sys.meta_path.insert(0, hook)
+class GuiExtension(KernelExtension):
+    """``%gui``, ``%matplotlib``, ``gui_request`` and inline figures after each cell."""
 
-    def after_cell() -> None:
-        reset_main_loop_returned()
-        if hook.done and hook in sys.meta_path:
-            sys.meta_path.remove(hook)
-        inline = sys.modules.get(backends.INLINE_MODULE)
-        parent = kernel.parent
-        if inline is not None and not (parent is not None and parent.content.get("silent")):
-            inline.flush_figures()
+    name = "gui"
+    features = ("gui",)
 
-    kernel.post_execute.append(after_cell)
+    def install(self, host: ExtensionHost) -> None:
+        kernel = host.kernel
+        host.add_magic("gui", gui_magic)
+        host.add_magic("matplotlib", matplotlib_magic)
+        host.handle("gui_request", lambda msg: gui_request(kernel, msg))
+        host.hooks.quiet_exit.append(system_exit_is_quiet)
+        hook = backends.PyplotImportHook(lambda: kernel.loop.name)
+        sys.meta_path.insert(0, hook)
+
+        def after_cell() -> None:
+            reset_main_loop_returned()
+            if hook.done and hook in sys.meta_path:
+                sys.meta_path.remove(hook)
+            inline = backends.loaded_inline()
+            parent = kernel.parent
+            if inline is not None and not (parent is not None and parent.content.get("silent")):
+                inline.flush_figures()
+
+        host.hooks.post_execute.append(after_cell)

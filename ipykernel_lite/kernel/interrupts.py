@@ -33,6 +33,9 @@ class InterruptPolicy:
         self.main_ident = threading.main_thread().ident
         #: called instead of raising when set (pause-into-debugger uses it); reset after one use
         self.on_interrupt: Callable[[FrameType | None], None] | None = None
+        #: called once when user code next starts (a pause that came while the request was being prepared);
+        #: a list because ``pop`` is atomic: the control thread may take the hook back while the main thread arms
+        self.on_start: list[Callable[[], None]] = []
 
         #: True once the process-wide handler is ours (not in-process kernels): then it is kept ours
         self.installed = False
@@ -83,6 +86,13 @@ class InterruptPolicy:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
         self.restore()
         self.armed = True
+        if self.on_start:
+            try:
+                hook = self.on_start.pop()
+            except IndexError:  # taken back by the control thread meanwhile
+                pass
+            else:
+                hook()
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
@@ -92,6 +102,7 @@ class InterruptPolicy:
 
     def end_request(self) -> None:
         self.busy, self.pending = False, False
+        self.on_start.clear()
 
     def interrupt_main(self) -> None:
         """From any thread: deliver SIGINT to the main thread, again until its handler has run.

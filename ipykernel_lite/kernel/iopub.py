@@ -68,6 +68,13 @@ class IOPub:
             self._send(msg, self._topic(msg_type))
         return msg
 
+    def send_message(self, msg: Message) -> None:
+        """Publish a message built elsewhere (the request cycle's status messages)."""
+        with self.lock:
+            if self.before_send is not None:
+                self.before_send()
+            self._send(msg, self._topic(msg.msg_type))
+
     def publish_stream(self, name: str, text: str, parent: Message | None) -> None:
         """Called by the streams themselves, with the lock already held."""
         msg = self.factory.message("stream", {"name": name, "text": text}, parent, identities=[])

@@ -1,37 +1,35 @@
-"""The kernel's state and its request dispatch: parse, validate, busy, handle, reply, idle.
+"""The kernel shell: its sockets, the main loop and the wake-up plumbing around the sans-IO request cycle.
 
 Shell requests are handled on the main thread (user code runs there), control requests on the control thread.
-Both go through ``dispatch``, which never lets a bad message or a failing handler take the kernel down: a
-message that cannot be verified is dropped with a logged reason, one that can be addressed gets an error reply.
+Both go through :class:`~.cycle.RequestCycle`, which turns frames into the messages to send (busy, reply, idle,
+error replies, aborts); this module only reads sockets and sends what the cycle yields. Handlers, hooks and
+services come from the kernel extensions (``extensions.py``), never from attributes set here by other modules.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import zmq
 
-from ..protocol import Message, MessageFactory, SignatureError, WireCodec, WireError
-from ..protocol.errors import ContentError
-from ..protocol.wire import MalformedMessage
+from ..protocol import Message, MessageFactory, WireCodec
+from .cycle import Handler, Out, RequestCycle, SetAside, error_content, reply_type
 from .eventloops.base import EventLoop, ZmqLoop
 from .interrupts import InterruptPolicy
 from .iopub import IOPub
 from .zmqio import NOBLOCK, recv_frames, send_frames
+
+if TYPE_CHECKING:
+    from .extensions import ExtensionHost
 
 log = logging.getLogger("ipykernel_lite.kernel")
 _EVENTS = int(zmq.EVENTS)
 _POLLIN = int(zmq.POLLIN)
 
 JSONDict = dict[str, Any]
-Handler = Callable[[Message], JSONDict | None]
-
-
-def reply_type(msg_type: str) -> str:
-    return msg_type[: -len("_request")] + "_reply" if msg_type.endswith("_request") else "error"
 
 
 class Kernel:
@@ -57,26 +55,21 @@ class Kernel:
         self._wake_send: zmq.Socket | None = None
         self.interrupts = InterruptPolicy()
         self.loop: EventLoop = ZmqLoop()
-        self.shell_handlers: dict[str, Handler] = {}
-        self.control_handlers: dict[str, Handler] = {}
+        self.cycle = RequestCycle(codec, factory, _lazy_validator())
+        #: set by ``app.build`` once the extensions are installed: handlers, hooks, services
+        self.extensions: ExtensionHost | None = None
         #: the request whose outputs are being produced (read by streams, display, stdin)
         self.parent: Message | None = None
         self.stopping = False
         self.exit_code = 0
-        self._validate: Callable[[str, JSONDict], Any] | None = None
-        self._validator_lock = threading.Lock()
         #: main-thread tasks posted by other threads (run between requests)
         self._tasks: list[Callable[[], None]] = []
-        self.on_first_reply: Callable[[], None] | None = None
-        #: set after an error with stop_on_error: queued execute requests are answered "aborted"
-        self.abort_queued: list[Message] | None = None
-        #: called after every execute_request's code ran (inline figures are published here)
-        self.post_execute: list[Callable[[], None]] = []
-        #: called with (request, exception) when user code raised (post-mortem debugging hooks in here)
-        self.on_error: list[Callable[[Message, BaseException], None]] = []
-        self.stdin_bridge: Any = None
-        #: the frame the debugger is stopped in, if any: introspection resolves names there
-        self.debug_frame: Any = None
+        self._sockets = {"shell": shell, "control": control}
+
+    @property
+    def host(self) -> ExtensionHost:
+        assert self.extensions is not None, "the kernel's extensions are not installed yet"
+        return self.extensions
 
     # --- waking the main thread ----------------------------------------------------------------------------
     def wake_sockets(self) -> list[zmq.Socket]:
@@ -90,6 +83,7 @@ class Kernel:
         return bool(
             self._tasks
             or self.stopping
+            or self.cycle.has_set_aside
             or int(self.shell_socket.get(_EVENTS)) & _POLLIN
             or int(self._wake_recv.get(_EVENTS)) & _POLLIN
         )
@@ -137,122 +131,64 @@ class Kernel:
                 task()
             except Exception:
                 log.exception("main-thread task failed")
+        handlers = self.host.shell_handlers
+        cycle = self.cycle
         while not self.stopping:
+            if cycle.has_set_aside:
+                self.run_steps(cycle.next_set_aside("shell", handlers))
+                continue
             try:
                 frames = recv_frames(self.shell_socket, NOBLOCK)
             except zmq.Again:
                 return
-            self.dispatch(self.shell_socket, frames, self.shell_handlers)
-            if self.abort_queued is not None:
-                self.abort_queue()
+            self.run_steps(cycle.handle("shell", frames, handlers))
 
-    def take_queued(self) -> None:
-        """After a failed cell and before its reply goes out: set aside what the client queued behind it.
+    # --- sending what the cycle yields ---------------------------------------------------------------------------
+    def dispatch(self, channel: str, frames: list[bytes], handlers: Mapping[str, Handler] | None = None) -> None:
+        """Handle one incoming message on ``channel`` ("shell" or "control") with the installed handlers."""
+        if handlers is None:
+            host = self.host
+            handlers = host.shell_handlers if channel == "shell" else host.control_handlers
+        self.run_steps(self.cycle.handle(channel, frames, handlers))
 
-        Only these are aborted; a request sent after the client saw the error reply runs normally.
-        """
-        queued: list[Message] = []
+    def run_steps(self, steps: Any) -> None:
+        for step in steps:
+            if isinstance(step, SetAside):
+                self.send_all(self.cycle.set_aside(self._take_queued(step.channel), step.channel))
+            else:
+                self.send(step)
+
+    def _take_queued(self, channel: str) -> list[list[bytes]]:
+        sock = self._sockets[channel]
+        queued: list[list[bytes]] = []
         while True:
             try:
-                frames = self.shell_socket.recv_multipart(zmq.NOBLOCK)
+                queued.append(recv_frames(sock, NOBLOCK))
             except zmq.Again:
-                break
-            msg = self.parse(frames, self.shell_socket)
-            if msg is not None:
-                queued.append(msg)
-        self.abort_queued = queued
+                return queued
 
-    def abort_queue(self) -> None:
-        """Answer the set-aside execute_requests with status "aborted" (stop_on_error); run the rest."""
-        queued, self.abort_queued = self.abort_queued or [], None
-        for msg in queued:
-            if msg.msg_type != "execute_request":
-                self._dispatch_parsed(self.shell_socket, msg, self.shell_handlers)
-                continue
-            self.iopub.publish("status", {"execution_state": "busy"}, msg)
-            self.send_reply(self.shell_socket, msg, "execute_reply", {"status": "aborted"})
-            self.iopub.publish("status", {"execution_state": "idle"}, msg)
+    def send_all(self, outs: list[Out]) -> None:
+        for out in outs:
+            self.send(out)
 
-    # --- dispatch --------------------------------------------------------------------------------------------
-    def parse(self, frames: list[bytes], socket: zmq.Socket | None = None) -> Message | None:
-        """The message, or None when it is unusable; a signed request that can be addressed on ``socket``
-        is answered with an error reply."""
-        try:
-            return self.codec.deserialize(frames)
-        except SignatureError as e:
-            log.warning("dropped a message: %s", e)
-        except MalformedMessage as e:
-            log.warning("rejected a malformed message: %s", e)
-            if socket is not None and e.request is not None and e.request.msg_type.endswith("_request"):
-                self._refuse(socket, e.request, str(e))
-        except WireError as e:
-            log.warning("rejected a malformed message: %s", e)
-        return None
-
-    def _refuse(self, socket: zmq.Socket, request: Message, reason: str) -> None:
-        # busy/idle as for any request: a client waiting for the idle of its request must not hang
-        self.iopub.publish("status", {"execution_state": "busy"}, request)
-        try:
-            self.send_error_reply(socket, request, "MalformedMessage", reason)
-        finally:
-            self.iopub.publish("status", {"execution_state": "idle"}, request)
-
-    def validate(self, msg: Message) -> None:
-        """Check the content against the protocol models (pydantic is imported on first use only)."""
-        if not msg.content and msg.msg_type in _EMPTY_REQUESTS:
+    def send(self, out: Out) -> None:
+        channel, msg = out
+        if channel == "iopub":
+            self.iopub.send_message(msg)
             return
-        if self._validate is None:
-            with self._validator_lock:
-                if self._validate is None:
-                    from ..protocol.models.registry import CONTENT_MODELS, validate_content
-
-                    def checked(msg_type: str, content: JSONDict) -> None:
-                        # a handler for a type the models do not describe (debug_request) judges it itself
-                        if msg_type in CONTENT_MODELS:
-                            validate_content(msg_type, content)
-
-                    self._validate = checked
-        self._validate(msg.msg_type, msg.content)
-
-    def dispatch(self, socket: zmq.Socket, frames: list[bytes], handlers: dict[str, Handler]) -> None:
-        msg = self.parse(frames, socket)
-        if msg is not None:
-            self._dispatch_parsed(socket, msg, handlers)
-
-    def _dispatch_parsed(self, socket: zmq.Socket, msg: Message, handlers: dict[str, Handler]) -> None:
-        msg_type = msg.msg_type
-        handler = handlers.get(msg_type)
-        self.iopub.publish("status", {"execution_state": "busy"}, msg)
+        if channel == "shell":
+            # outputs of a request reach the client before its reply
+            with self.iopub.lock:
+                if self.iopub.before_send is not None:
+                    self.iopub.before_send()
         try:
-            if handler is None:
-                log.warning("unknown message type %r from %r", msg_type, msg.header.get("session"))
-                if msg_type.endswith("_request"):
-                    self.send_error_reply(socket, msg, "UnknownMessageType", f"unknown msg_type {msg_type!r}")
-                return
-            try:
-                self.validate(msg)
-            except ContentError as e:
-                log.warning("invalid %s: %s", msg_type, e)
-                if msg_type.endswith("_request"):  # comm messages and the like have no reply to carry it
-                    self.send_error_reply(socket, msg, "ContentError", str(e))
-                return
-            try:
-                content = handler(msg)
-            except Exception as e:
-                import traceback
+            send_frames(self._sockets[channel], self.codec.serialize(msg))
+        except zmq.ZMQError as e:
+            log.warning("could not send %s: %s", msg.msg_type, e)
 
-                log.exception("handler for %s failed", msg_type)
-                self.send_error_reply(
-                    socket, msg, type(e).__name__, str(e), traceback.format_exc().splitlines()
-                )
-                return
-            if content is not None:
-                self.send_reply(socket, msg, reply_type(msg_type), content)
-        finally:
-            self.iopub.publish("status", {"execution_state": "idle"}, msg)
-            if self.on_first_reply is not None:
-                hook, self.on_first_reply = self.on_first_reply, None
-                hook()
+    def parse(self, frames: list[bytes]) -> Message | None:
+        """The message, or None when it is unusable (the reason is logged)."""
+        return self.cycle.parse(frames)[0]
 
     def send_reply(
         self,
@@ -262,32 +198,14 @@ class Kernel:
         content: JSONDict,
         metadata: JSONDict | None = None,
     ) -> None:
-        msg = self.factory.message(msg_type, content, parent, metadata)
-        if socket is self.shell_socket:
-            # outputs of a request reach the client before its reply
-            with self.iopub.lock:
-                if self.iopub.before_send is not None:
-                    self.iopub.before_send()
-        try:
-            send_frames(socket, self.codec.serialize(msg))
-        except zmq.ZMQError as e:
-            log.warning("could not send %s: %s", msg_type, e)
+        """Reply outside the cycle (shutdown answers before the kernel winds down)."""
+        channel = "shell" if socket is self.shell_socket else "control"
+        self.send(Out(channel, self.factory.message(msg_type, content, parent, metadata)))
 
     def send_error_reply(
-        self,
-        socket: zmq.Socket,
-        parent: Message,
-        ename: str,
-        evalue: str,
-        tb: list[str] | None = None,
+        self, socket: zmq.Socket, parent: Message, ename: str, evalue: str, tb: list[str] | None = None
     ) -> None:
-        content = {
-            "status": "error",
-            "ename": ename,
-            "evalue": evalue,
-            "traceback": tb or [f"{ename}: {evalue}"],
-        }
-        self.send_reply(socket, parent, reply_type(parent.msg_type), content)
+        self.send_reply(socket, parent, reply_type(parent.msg_type), error_content(ename, evalue, tb))
 
     def publish(self, msg_type: str, content: JSONDict, metadata: JSONDict | None = None) -> None:
         """Publish an output of the current request (used by display, streams, the displayhook)."""
@@ -299,5 +217,23 @@ class Kernel:
         self.wake()
 
 
-#: requests whose content is empty by definition: no need to load the models to accept them
-_EMPTY_REQUESTS = frozenset({"kernel_info_request", "comm_info_request", "interrupt_request"})
+def _lazy_validator() -> Callable[[str, JSONDict], None]:
+    """Checks content against the protocol models; pydantic is imported on the first non-empty request only."""
+    lock = threading.Lock()
+    checked: list[Callable[[str, JSONDict], None]] = []
+
+    def validate(msg_type: str, content: JSONDict) -> None:
+        if not checked:
+            with lock:
+                if not checked:
+                    from ..protocol.models.registry import CONTENT_MODELS, validate_content
+
+                    def check(msg_type: str, content: JSONDict) -> None:
+                        # a handler for a type the models do not describe (debug_request) judges it itself
+                        if msg_type in CONTENT_MODELS:
+                            validate_content(msg_type, content)
+
+                    checked.append(check)
+        checked[0](msg_type, content)
+
+    return validate

@@ -1,7 +1,7 @@
-"""A few small, documented magics. Each is a function ``(kernel, args) -> None`` in ``MAGICS``.
+"""A few small, documented magics. Each is a function ``(kernel, args) -> value``.
 
-Kept deliberately tiny: the kernel is not IPython. Other modules register theirs (``%debug``, ``%gui``,
-``%matplotlib``) with ``register``.
+Kept deliberately tiny: the kernel is not IPython. The built-in ones below are installed by the core kernel
+extension; other extensions add theirs (``%debug``, ``%gui``, ``%matplotlib``) with ``host.add_magic``.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from .kernel import Kernel
 
 Magic = Callable[["Kernel", str], Any]
-MAGICS: dict[str, Magic] = {}
+#: the built-in magics (the core extension installs them)
+BUILTIN: dict[str, Magic] = {}
 
 
 def register(name: str) -> Callable[[Magic], Magic]:
     def deco(f: Magic) -> Magic:
-        MAGICS[name] = f
+        BUILTIN[name] = f
         return f
 
     return deco
@@ -31,9 +32,10 @@ class UsageError(Exception):
 
 
 def call_magic(kernel: Kernel, name: str, args: str) -> Any:
-    magic = MAGICS.get(name)
+    host = kernel.host
+    magic = host.magic(name)
     if magic is None:
-        known = ", ".join(f"%{n}" for n in sorted(MAGICS) if n != "system")
+        known = ", ".join(f"%{n}" for n in host.magic_names() if n != "system")
         raise UsageError(f"unknown magic %{name} (known: {known})")
     return magic(kernel, args)
 
@@ -89,6 +91,7 @@ def _env(kernel: Kernel, args: str) -> Any:
 @register("magic")
 def _list(kernel: Kernel, args: str) -> None:
     """``%magic``: list the magics."""
-    for name in sorted(MAGICS):
-        doc = (MAGICS[name].__doc__ or "").strip().splitlines()
+    host = kernel.host
+    for name in host.magic_names():
+        doc = (getattr(host.magic(name), "__doc__", None) or "").strip().splitlines()
         print(f"%{name:<12} {doc[0] if doc else ''}")

@@ -1,5 +1,5 @@
-"""Handlers of the requests other than execute: kernel_info, introspection, is_complete, comm_info, shutdown,
-interrupt. Each takes the request and returns the reply content."""
+"""The core requests, as the kernel extension every kernel has: execute, history, kernel_info, introspection,
+is_complete, comm_info, shutdown, interrupt. Each handler takes the request and returns the reply content."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .extensions import Channel, ExtensionHost, KernelExtension
 
 if TYPE_CHECKING:
     from ..protocol import Message
-    from .execution import Executor
-    from .kernel import Kernel
 
 log = logging.getLogger("ipykernel_lite.kernel")
 
@@ -45,47 +44,48 @@ def kernel_info() -> JSONDict:
             },
         ],
         "debugger": False,
-        # our extensions (docs/protocol.md): pause_request on control, gui_request on shell
-        "supported_features": ["pause", "gui"],
+        # derived from the installed kernel extensions (ExtensionHost.adjust_kernel_info)
+        "supported_features": [],
     }
 
 
-class Requests:
-    """Binds the handlers to one kernel and its executor."""
+class CoreRequests(KernelExtension):
+    """The requests every kernel answers; other extensions may replace a handler (comm_info, debug_request)."""
 
-    def __init__(self, kernel: Kernel, executor: Executor) -> None:
-        self.kernel = kernel
-        self.executor = executor
-        self._info = kernel_info()
+    name = "core"
 
-    def install(self) -> None:
-        k = self.kernel
-        common = {
-            "kernel_info_request": self.kernel_info_request,
-            "complete_request": self.complete_request,
-            "inspect_request": self.inspect_request,
-            "is_complete_request": self.is_complete_request,
-            "comm_info_request": self.comm_info_request,
-            "shutdown_request": self.shutdown_request,
-        }
-        k.shell_handlers.update(common)
-        k.shell_handlers["execute_request"] = self.executor.execute_request
-        k.shell_handlers["history_request"] = self.executor.history_request
+    def install(self, host: ExtensionHost) -> None:
+        self.host = host
+        self.kernel = host.kernel
+        self.executor = host.executor
+        self._info: JSONDict | None = None
+        both: tuple[Channel, ...] = ("shell", "control")
+        host.handle("kernel_info_request", self.kernel_info_request, channels=both)
+        host.handle("complete_request", self.complete_request, channels=both)
+        host.handle("inspect_request", self.inspect_request, channels=both)
+        host.handle("is_complete_request", self.is_complete_request, channels=both)
+        host.handle("comm_info_request", self.comm_info_request, channels=both)
+        host.handle("shutdown_request", self.shutdown_request, channels=both)
+        host.handle("execute_request", self.executor.execute_request)
+        host.handle("history_request", self.executor.history_request)
         for name in ("comm_open", "comm_msg", "comm_close"):
-            k.shell_handlers[name] = self.ignore_comm
-        k.control_handlers.update(common)
-        k.control_handlers["interrupt_request"] = self.interrupt_request
-        k.control_handlers["debug_request"] = self.debug_request
+            host.handle(name, self.ignore_comm)
+        host.handle("interrupt_request", self.interrupt_request, channels=("control",))
+        host.handle("debug_request", self.debug_request, channels=("control",))
+        from .magics import BUILTIN
+
+        for name, magic in BUILTIN.items():
+            host.add_magic(name, magic)
 
     def kernel_info_request(self, msg: Message) -> JSONDict:
+        if self._info is None:
+            # built on first use: every extension is installed by then
+            self._info = self.host.adjust_kernel_info(kernel_info())
         return self._info
 
     def namespaces(self) -> list[dict[str, Any]]:
-        """Where names resolve: the frame stopped in the debugger first, else the user namespace."""
-        frame = getattr(self.kernel, "debug_frame", None)
-        if frame is not None:
-            return [frame.f_locals, frame.f_globals]
-        return [self.executor.ns]
+        """Where names resolve: a stopped debugger's frame first (a hook), else the user namespace."""
+        return self.host.namespaces()
 
     def complete_request(self, msg: Message) -> JSONDict:
         from ..introspect import complete

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import zmq
 
+from .extensions import ExtensionHost, KernelExtension
+
 if TYPE_CHECKING:
     from .kernel import Kernel
 
@@ -29,10 +31,30 @@ class StdinNotImplementedError(NotImplementedError):
     """The front end did not allow stdin for this request (``allow_stdin`` false)."""
 
 
+class StdinExtension(KernelExtension):
+    """``input()``, ``getpass`` and ``sys.stdin`` through the stdin channel (offered as the "stdin" service)."""
+
+    name = "stdin"
+
+    def install(self, host: ExtensionHost) -> None:
+        bridge = StdinBridge(host.kernel)
+        hooks = host.hooks.input_metadata
+
+        def metadata() -> dict[str, Any]:
+            md: dict[str, Any] = {}
+            for hook in hooks:  # the debugger says where it stands
+                md.update(hook())
+            return md
+
+        bridge.metadata_hook = metadata
+        bridge.install()
+        host.provide("stdin", bridge)
+
+
 class StdinBridge:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        #: extra metadata for the next input_request (the debugger puts its frame here)
+        #: extra metadata for the next input_request
         self.metadata_hook: Callable[[], dict[str, Any]] | None = None
 
     def install(self) -> None:

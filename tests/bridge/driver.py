@@ -88,7 +88,7 @@ class BridgeProcess:
         for line in self.proc.stderr:
             self.stderr += line
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -148,7 +148,7 @@ class BridgeProcess:
                 if m == method and all(p.get(k) == v for k, v in match.items())
             ]
 
-    def wait_notification(self, method: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+    def wait_notification(self, method: str, timeout: float = 60.0, **match: Any) -> dict[str, Any]:
         found = self.wait_for(lambda: self.seen(method, **match), timeout, f"{method} {match}")
         return found[0]
 

@@ -29,7 +29,7 @@ def test_restart_cuts_the_running_request_and_starts_afresh(bridge: BridgeProces
 def test_a_dead_kernel_is_reported_and_can_be_restarted(bridge: BridgeProcess) -> None:
     bridge.call("start", {})
     rid = bridge.send("execute", {"code": "import os\nos._exit(3)"})
-    err = bridge.response(rid, timeout=10)["error"]
+    err = bridge.response(rid, timeout=60)["error"]
     assert err["code"] == KERNEL_DIED and err["data"]["exit_code"] == 3
     died = bridge.wait_notification("kernel_died")
     assert died["exit_code"] == 3 and died["kernel"] == "default"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -169,11 +168,14 @@ def test_cancel_stops_waiting_and_later_output_still_arrives(bridge: BridgeProce
     code = "import time\nfor i in range(100):\n    time.sleep(0.01)\nprint('late')"
     rid = bridge.send("execute", {"code": code, "tag": "slow"})
     bridge.wait_notification("status", state="busy")
-    started = time.monotonic()
     bridge.notify("$/cancelRequest", {"id": rid})
-    assert bridge.response(rid, timeout=5)["error"]["code"] == REQUEST_CANCELLED
-    assert time.monotonic() - started < 0.9  # answered before the cell ended
+    assert bridge.response(rid, timeout=30)["error"]["code"] == REQUEST_CANCELLED
     # the cell goes on; its output and idle still reach the editor, tagged
-    late = bridge.wait_notification("output", msg_type="stream", tag="slow")
+    late = bridge.wait_notification("output", msg_type="stream", tag="slow", timeout=30)
+    # the cancellation was answered before the cell ended: it came first on the wire
+    order = [m.get("id") == rid or (m.get("params", {}).get("tag") == "slow" and m.get("method") == "output"
+             and m["params"].get("msg_type") == "stream") for m in bridge.messages]
+    first = bridge.messages[order.index(True)]
+    assert first.get("id") == rid
     assert late["content"]["text"] == "late\n" and late["msg_id"]
     bridge.wait_for(lambda: bridge.seen("status")[-1]["state"] == "idle", what="idle")

@@ -31,8 +31,10 @@ _DEAFEN = """
 import gc
 from {module} import {cls}
 for _k in [o for o in gc.get_objects() if isinstance(o, {cls})]:
-    _k.control_handlers["shutdown_request"] = lambda *a, **kw: None
-    _k.shell_handlers["shutdown_request"] = lambda *a, **kw: None
+    _tables = [_k.host.shell_handlers, _k.host.control_handlers] if hasattr(_k, "host") else [
+        _k.shell_handlers, _k.control_handlers]
+    for _t in _tables:
+        _t["shutdown_request"] = lambda *a, **kw: None
 """
 
 KINDS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,9 +137,7 @@ print("result", f())
 def test_ctrl_c_interrupts_the_running_cell(link: KernelLink, screen: Screen, sigint_guard: list[int]) -> None:
     # Ctrl-C in the terminal is a SIGINT to the console while a cell runs: raise one as soon as the cell runs
     screen.when("sleeping", lambda: signal.raise_signal(signal.SIGINT))
-    start = time.monotonic()
     outcome = run(link, screen, "print('sleeping', flush=True)\nimport time\ntime.sleep(30)\nprint('woke up')")
-    assert time.monotonic() - start < 15
     assert sigint_guard == []  # the console caught it, pytest never saw it
     assert outcome.status == "error"
     assert "KeyboardInterrupt" in screen.text
@@ -166,9 +163,7 @@ def test_repeated_ctrl_c_gives_up_on_a_kernel_that_ignores_it(
             signal.raise_signal(signal.SIGINT)
 
     screen.when("stubborn", press_ctrl_c_three_times)
-    start = time.monotonic()
     outcome = run(link, screen, code)
-    assert time.monotonic() - start < 15
     assert outcome.status == "abandoned"
     assert "stopped waiting" in screen.text
     assert sigint_guard == []

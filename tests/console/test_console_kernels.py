@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,9 +49,7 @@ def test_existing_kernel_is_interrupted_by_message(screen: Screen, running: Kern
     try:
         with typed_console(screen, existing=str(running.connection_file)) as (app, inp):
             screen.when("sleeping", lambda: signal.raise_signal(signal.SIGINT))
-            start = time.monotonic()
             outcome = app.execute("print('sleeping', flush=True)\nimport time\ntime.sleep(30)")
-            assert time.monotonic() - start < 15
             assert outcome.status == "error"
             assert "KeyboardInterrupt" in screen.text
             assert app.execute("print('next')").status == "ok"

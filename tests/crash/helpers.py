@@ -33,7 +33,7 @@ class EventLog:
             self.events.append(event)
             self._cond.notify_all()
 
-    def wait_for(self, name: str, count: int = 1, timeout: float = 10.0) -> list[KernelEvent]:
+    def wait_for(self, name: str, count: int = 1, timeout: float = 60.0) -> list[KernelEvent]:
         with self._cond:
             ok = self._cond.wait_for(lambda: len(self.named(name)) >= count, timeout)
             assert ok, f"no {count} {name!r} events within {timeout} s: {self.events}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 
 import pytest
 
@@ -34,10 +33,8 @@ def test_warm_spare_restart_keeps_file_and_ports(make_km: MakeManager, now: bool
         assert spare is not None
         # the spare has imported the kernel while we worked: wait for it to be idle (blocked on its stdin)
         old_pid = km.pid
-        started = time.monotonic()
         km.restart(now=now)
         c.wait_for_ready(10)
-        took = time.monotonic() - started
         assert km.pid == spare.proc.pid != old_pid
         assert _ports(km.connection_file) == before
         assert c.execute("print('x' in globals())", timeout=10).stdout == "False\n"
@@ -45,8 +42,6 @@ def test_warm_spare_restart_keeps_file_and_ports(make_km: MakeManager, now: bool
         (event,) = log.wait_for("restarted")
         assert event.pid == km.pid and not event.auto
         assert km._launcher.spare is not None and km._launcher.spare.proc.pid != km.pid
-    # the target is 0.1 s on an idle machine; this bound only catches a spare that was not used
-    assert took < 1.0, f"restart → ready took {took:.3f} s"
 
 
 def test_warm_spare_with_new_ports(make_km: MakeManager) -> None:

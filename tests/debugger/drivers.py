@@ -17,7 +17,7 @@ import zmq
 
 from ipykernel_lite.client import BlockingClient, KernelManager
 
-TIMEOUT = 20.0
+TIMEOUT = 60.0
 EOF = "\x04"
 
 #: from Python 3.13 pdb stops on the line of breakpoint() itself, before on the line after it
@@ -344,8 +344,9 @@ while _f is not None:
     if _f.f_trace is not None:
         _hooked.append(_f.f_code.co_name)
     _f = _f.f_back
-print("clean:", _sys.gettrace() is None, _hooked, __ipykernel_lite_magic__.__self__.kernel.debug_frame,
+_dbg = __ipykernel_lite_magic__.__self__.kernel.host.service("debugger")
+print("clean:", _sys.gettrace() is None, _hooked, _dbg.frame,
       "__return__" in globals())
-del _f, _hooked
+del _f, _hooked, _dbg
 """
 CLEAN = "clean: True [] None False\n"

@@ -93,3 +93,37 @@ def test_pause_while_the_cell_waits_for_input(driver: Driver) -> None:
     driver.reply("c", req)
     run = driver.finish(msg_id)
     assert run.status == "ok" and run.stdout.endswith("abab\n"), run
+
+
+#: holds the next execute_request before its code runs until a pause_request has been answered
+HOLD_UNTIL_PAUSED = """\
+import threading as _threading
+_host = __ipykernel_lite_magic__.__self__.kernel.host
+_paused = _threading.Event()
+_pause = _host.control_handlers["pause_request"]
+def _pause_then_release(msg, _pause=_pause):
+    try:
+        return _pause(msg)
+    finally:
+        _paused.set()
+def _hold(msg):
+    _host.hooks.pre_execute.remove(_hold)
+    _paused.wait(60)
+_host.handle("pause_request", _pause_then_release, channels=("control",))
+_host.hooks.pre_execute.append(_hold)
+"""
+
+
+def test_a_pause_before_the_code_starts_stops_at_its_first_line(fresh: Driver) -> None:
+    """The window between execute_input and the code running: the kernel keeps the pause for the code's start."""
+    assert fresh.run(HOLD_UNTIL_PAUSED).status == "ok"
+    msg_id = fresh.start("x = 1\nprint('after', x)")
+    assert fresh.control("pause_request") == {"status": "ok", "paused": True}
+    req = fresh.next_input()
+    file, line, function = req.where
+    assert file.startswith("<cell-") and line == 1 and function == "<module>"
+    fresh.reply("n", req)
+    run = fresh.finish(msg_id, ["p x", "c"])
+    assert run.status == "ok", run
+    assert run.stdout.endswith("1\nafter 1\n")
+    assert fresh.run("_host.handle('pause_request', _pause, channels=('control',))").status == "ok"

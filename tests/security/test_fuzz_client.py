@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from time import monotonic
 from typing import Any
 
 import pytest
@@ -23,9 +22,8 @@ from .fuzz_inputs import frames_st, json_values
 from .hostile_kernel import FakeKernel, Out, Recipe
 
 CLEAN_ERRORS = (TimeoutError, KernelDied)
-#: the longest any call here may wait; a call must be back well within it plus this slack
+#: the longest any call here may wait (pytest-timeout catches a call that hangs)
 CALL_TIMEOUT = 0.2
-SLACK = 5.0
 
 #: Client bugs found by this fuzzer and not fixed yet: their inputs are left out of the random search and kept
 #: as strict xfail tests below (a fix turns them into failures that say "remove me from this set").
@@ -202,15 +200,12 @@ def test_client_survives_a_hostile_kernel(hostile: tuple[FakeKernel, BlockingCli
         fk.plan = [draw_recipe(data) for _ in range(data.draw(st.integers(0, 6)))]
         fk.hb_mode = data.draw(st.sampled_from(["echo", "echo", "silent", "garbage"]))
         op = data.draw(st.sampled_from(OPS))
-        t0 = monotonic()
         try:
             call(kc, op, data)
             outcome = "returned"
         except CLEAN_ERRORS as e:
             outcome = type(e).__name__
-        elapsed = monotonic() - t0
         outcomes[f"{op}: {outcome}"] = outcomes.get(f"{op}: {outcome}", 0) + 1
-        assert elapsed < CALL_TIMEOUT + SLACK, f"{op} took {elapsed:.1f} s"
         assert not fk.errors, fk.errors
 
     one()

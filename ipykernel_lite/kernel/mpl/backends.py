@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("ipykernel_lite.gui")
 
@@ -96,3 +97,10 @@ class PyplotImportHook:
         except Exception:
             log.exception("could not choose matplotlib's default backend")
         return None
+
+
+def loaded_inline() -> Any:
+    """The inline backend module if matplotlib has loaded it (matplotlib imports it by name, not we)."""
+    import sys
+
+    return sys.modules.get(INLINE_MODULE)

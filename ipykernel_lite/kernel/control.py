@@ -28,6 +28,16 @@ class ControlThread(threading.Thread):
         self.counter = counter
         self._switch_interval = sys.getswitchinterval()
 
+    def _interrupt_first(self, frames: list[bytes]) -> None:
+        """Act on an interrupt_request before dispatching it: dispatch publishes on iopub, whose lock the main
+        thread may hold (a print) while control_wake's handler has lent this thread the GIL; the interrupt
+        must not wait for a lock that only the interrupted code would release."""
+        if not any(b"interrupt_request" in f for f in frames[:8]):
+            return
+        msg = self.kernel.parse(frames)  # verified like any request: only a signed interrupt counts
+        if msg is not None and msg.msg_type == "interrupt_request":
+            self.kernel.interrupts.interrupt_early()
+
     def run(self) -> None:
         k = self.kernel
         sock = k.control_socket
@@ -39,13 +49,14 @@ class ControlThread(threading.Thread):
             except zmq.ZMQError as e:
                 log.warning("control socket: %s", e)
                 continue
-            # While user code holds the GIL in a Python loop, this thread gets it back only every switch
-            # interval (5 ms): a completion needing many hand-offs would take 100+ ms. Shorten it meanwhile.
             if self.counter is not None:
                 self.counter.got()
             busy = k.interrupts.busy
             if busy:
+                # While user code holds the GIL in a Python loop, this thread gets it back only every switch
+                # interval (5 ms): a completion needing many hand-offs would take 100+ ms. Shorten it meanwhile.
                 sys.setswitchinterval(BUSY_SWITCH_INTERVAL)
+                self._interrupt_first(frames)
             try:
                 k.dispatch("control", frames)
             except Exception:  # never let one bad request kill the control thread
@@ -53,6 +64,7 @@ class ControlThread(threading.Thread):
             finally:
                 if busy:
                     sys.setswitchinterval(self._switch_interval)
+                    k.interrupts.clear_early()  # a request refused before its handler ran leaves none behind
                 if self.counter is not None:
                     self.counter.done()
         # this thread owns the socket: close it, lingering so a shutdown_reply just sent still leaves

@@ -42,6 +42,7 @@ class InterruptPolicy:
         #: other process-wide handlers to put back before each cell (control_wake's)
         self.reinstall: list[Callable[[], None]] = []
         self._delivered = threading.Event()
+        self._sent_early = False
 
     def main_is_current(self) -> bool:
         return threading.get_ident() == self.main_ident
@@ -104,12 +105,25 @@ class InterruptPolicy:
         self.busy, self.pending = False, False
         self.on_start.clear()
 
+    def clear_early(self) -> None:
+        self._sent_early = False
+
+    def interrupt_early(self) -> None:
+        """The control thread's interrupt, sent before it dispatches the interrupt_request (control.py):
+        the request's own handler then sends nothing more."""
+        self._sent_early = False
+        self.interrupt_main()
+        self._sent_early = True
+
     def interrupt_main(self) -> None:
         """From any thread: deliver SIGINT to the main thread, again until its handler has run.
 
         A signal that lands between the interpreter's signal check and the start of a blocking call (a
         ``time.sleep``) would otherwise wait for that call to end; re-sending it interrupts the call.
         """
+        if self._sent_early:
+            self._sent_early = False  # the control thread sent this request's interrupt before dispatching it
+            return
         self._delivered.clear()
         self._send_once()  # at once, from the calling thread: the usual case needs nothing more
         threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True).start()

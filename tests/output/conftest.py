@@ -5,6 +5,7 @@ One kernel per module and combination; every test leaves it idle.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,14 @@ def runner(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     # the kernelspecs (ours and ipykernel, signal and message) are written by tests/interrupts/conftest.py
     from ..interrupts import conftest  # noqa: F401
 
-    r = Runner(*request.param, tmp_path_factory.mktemp("kernel"))
+    # ipykernel turns its fd capture off when it sees this variable (it assumes pytest captures): the kernel
+    # is a separate process here, started as a front end would start it
+    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        r = Runner(*request.param, tmp_path_factory.mktemp("kernel"))
+    finally:
+        if saved is not None:
+            os.environ["PYTEST_CURRENT_TEST"] = saved
     try:
         yield r
     finally:

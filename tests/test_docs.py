@@ -28,7 +28,7 @@ from ipykernel_lite.protocol.models import (
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-FILES = ("architecture.md", "protocol.md", "editor-integration.md")
+FILES = ("architecture.md", "protocol.md", "editor-integration.md", "interrupts.md", "output-capture.md")
 #: the documents whose point is to show real messages
 MESSAGE_DOCS = ("protocol.md", "editor-integration.md")
 

@@ -27,6 +27,7 @@ from .iopub import IOPub
 from .kernel import Kernel
 from .parent_watch import watch_parent
 from .requests import CoreRequests
+from .sigwatch import SigintWatch
 from .stdin import StdinExtension
 from .streams import Flusher, OutStream
 
@@ -234,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout, sys.stderr = parts.streams[0], parts.streams[1]
     capture = fdcapture.start(parts.streams)  # fds 1 and 2 too: os.write, subprocesses, C printf
     kernel.interrupts.install()
+    SigintWatch(kernel.interrupts).start()  # re-sends a SIGINT that landed just before a blocking call
 
     if os.environ.get("IPYKERNEL_LITE_WARMUP", "1") != "0":
         # jedi and the models load in the background once the kernel has answered (or after 0.3 s idle),

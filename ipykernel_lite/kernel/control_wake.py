@@ -97,19 +97,22 @@ class ControlWake:
 
     # --- the monitor thread ---------------------------------------------------------------------------------
     def _watch(self) -> None:
-        from zmq.utils.monitor import recv_monitor_message
+        import struct
 
         mon = self._monitor
         assert mon is not None
         try:
             while True:
                 try:
-                    event = recv_monitor_message(mon)
+                    frames = mon.recv_multipart()
                 except (zmq.ContextTerminated, zmq.ZMQError):
                     break
-                if event["event"] == zmq.EVENT_ACCEPTED:
-                    _signal_on_input(int(event["value"]))
-                elif event["event"] == zmq.EVENT_MONITOR_STOPPED:
+                # libzmq's monitor event: uint16 event id, uint32 value (the fd for ACCEPTED), then the
+                # endpoint; decoded here because zmq.utils.monitor imports asyncio (start-up cost)
+                event, value = struct.unpack("=HI", frames[0][:6])
+                if event == zmq.EVENT_ACCEPTED:
+                    _signal_on_input(value)
+                elif event == zmq.EVENT_MONITOR_STOPPED:
                     break
         finally:
             mon.close(linger=0)

@@ -43,6 +43,8 @@ class InterruptPolicy:
         self.reinstall: list[Callable[[], None]] = []
         self._delivered = threading.Event()
         self._sent_early = False
+        #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
+        self.raised_this_cell = False
 
     def main_is_current(self) -> bool:
         return threading.get_ident() == self.main_ident
@@ -76,6 +78,7 @@ class InterruptPolicy:
             hook(frame)
             return
         if self.armed:
+            self.raised_this_cell = True
             if self.async_cancel is not None:
                 self.async_cancel()
                 return
@@ -86,6 +89,7 @@ class InterruptPolicy:
     def arm(self) -> None:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
         self.restore()
+        self.raised_this_cell = False
         self.armed = True
         if self.on_start:
             try:

@@ -31,6 +31,13 @@ def _gil_bound(driver: Driver) -> None:
         pytest.skip("ipykernel cannot serve a control message while C code holds the GIL")
 
 
+def _input_wait(driver: Driver) -> None:
+    if driver.kind == "ipykernel" and driver.mode == "message":  # type: ignore[attr-defined]
+        # ipykernel answers interrupt_request with os.kill from its control thread; when that thread takes the
+        # signal itself, the main thread's wait for input is never woken (3 hangs in 6 runs here)
+        pytest.skip("ipykernel's message-mode interrupt of an input wait is unreliable")
+
+
 def test_python_code(driver: Driver) -> None:
     _interrupted(driver, driver.run(PYTHON_LOOP))
 
@@ -50,10 +57,12 @@ def test_c_code_holding_the_gil_libc_sleep(driver: Driver) -> None:
 
 
 def test_input(driver: Driver) -> None:
+    _input_wait(driver)
     _interrupted(driver, driver.run("input('name? ')", trigger="input"))
 
 
 def test_pdb_prompt(driver: Driver) -> None:
+    _input_wait(driver)
     out = driver.run("import pdb; pdb.set_trace()\nx = 1", trigger="input")
     assert out.interrupts == 1
     if driver.kind == "lite":  # type: ignore[attr-defined]

@@ -22,14 +22,15 @@ from bench.session import ready_kernel
 
 #: after the cell says it started, so the interrupt lands inside the blocking call, not just before it
 SETTLE = 0.1
+C_SETTLE = 0.5
 REPLY_TIMEOUT = 40.0
 
 # state -> (code, user_expressions)
 STATES: dict[str, tuple[str, dict[str, str]]] = {
     "python loop": ("print('go', flush=True)\nwhile True:\n    pass", {}),
     "time.sleep": ("import time\nprint('go', flush=True)\ntime.sleep(60)", {}),
-    # catastrophic backtracking, GIL held in _sre (about 6 s here when nothing stops it)
-    "C regex (GIL held)": ("import re\nprint('go', flush=True)\nre.match('(a*)*b', 'a' * 27)\nprint('after')", {}),
+    # catastrophic backtracking, GIL held in _sre (several seconds when nothing stops it)
+    "C regex (GIL held)": ("import re\nprint('go', flush=True)\nre.match('(a*)*b', 'a' * 25)\nprint('after')", {}),
     # libc sleep() called with the GIL held
     "C sleep (GIL held)": ("import ctypes\nprint('go', flush=True)\nctypes.PyDLL(None).sleep(6)\nprint('after')", {}),
     "user_expressions": ("x = 1", {"slow": "(print('go', flush=True), __import__('time').sleep(60))"}),
@@ -60,10 +61,16 @@ def _interrupt(kernel: KernelProcess, client: RawClient, sender: str) -> None:
 def _one(kernel: KernelProcess, client: RawClient, state: str, sender: str) -> float:
     code, exprs = STATES[state]
     msg_id = _send(client, code, exprs)
-    client.wait_for(
-        msg_id, lambda m: m.msg_type == "stream" and "go" in m.content.get("text", ""), 20, "iopub", "'go'"
-    )
-    time.sleep(SETTLE)
+    if state.startswith("C "):
+        # ipykernel cannot publish the 'go' while C code holds the GIL (its IOPub thread needs it): start from
+        # execute_input, and give the cell time to reach the C call
+        client.wait_for(msg_id, lambda m: m.msg_type == "execute_input", 20, "iopub", "execute_input")
+        time.sleep(C_SETTLE)
+    else:
+        client.wait_for(
+            msg_id, lambda m: m.msg_type == "stream" and "go" in m.content.get("text", ""), 20, "iopub", "'go'"
+        )
+        time.sleep(SETTLE)
     sent = time.perf_counter()
     _interrupt(kernel, client, sender)
     reply, _ = client.reply_and_idle(msg_id, timeout=REPLY_TIMEOUT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -45,6 +46,8 @@ class InterruptPolicy:
         self._sent_early = False
         #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
         self.raised_this_cell = False
+        #: when the kernel last sent SIGINT itself (interrupt_main re-sends its own; sigwatch leaves those be)
+        self.last_self_send = 0.0
 
     def main_is_current(self) -> bool:
         return threading.get_ident() == self.main_ident
@@ -75,6 +78,7 @@ class InterruptPolicy:
         self._delivered.set()
         hook, self.on_interrupt = self.on_interrupt, None
         if hook is not None:
+            self.raised_this_cell = True  # answered (a pause): sigwatch must not send it again
             hook(frame)
             return
         if self.armed:
@@ -139,6 +143,7 @@ class InterruptPolicy:
             self._send_once()
 
     def _send_once(self) -> None:
+        self.last_self_send = time.monotonic()
         if hasattr(signal, "pthread_kill") and self.main_ident is not None:
             signal.pthread_kill(self.main_ident, signal.SIGINT)
         else:  # Windows: no per-thread signals; the handler runs at the next bytecode

@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from .interrupts import RESEND_INTERVAL, RESEND_LIMIT
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from .interrupts import InterruptPolicy
 
 log = logging.getLogger("ipykernel_lite.kernel")
+
+#: SIGINTs seen this soon after the kernel sent one itself are taken to be its own (seconds)
+SELF_SEND_WINDOW = 1.0
 
 
 class SigintWatch:
@@ -36,6 +40,8 @@ class SigintWatch:
     def start(self) -> bool:
         """On the main thread, after the SIGINT handler is installed; False where unsupported or taken."""
         if not hasattr(signal, "pthread_kill") or self._policy.main_ident is None:
+            return False
+        if os.environ.get("IPYKERNEL_LITE_SIGWATCH", "1") == "0":
             return False
         self._read, self._write = os.pipe()
         os.set_blocking(self._write, False)
@@ -67,7 +73,9 @@ class SigintWatch:
                 return
             if not data:
                 return
-            if sigint in data:
+            # a SIGINT the kernel sent itself (message mode, pause) is re-sent by interrupt_main when needed,
+            # and a pause must not turn into a KeyboardInterrupt
+            if sigint in data and time.monotonic() - self._policy.last_self_send > SELF_SEND_WINDOW:
                 self._chase()
 
     def _chase(self) -> None:

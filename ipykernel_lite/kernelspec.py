@@ -21,7 +21,7 @@ def kernel_json(display_name: str | None = None, python: str | None = None) -> d
         # which a control message handled by a Python thread cannot do. interrupt_request (remote front ends,
         # the bridge) still works: docs/interrupts.md
         "interrupt_mode": "signal",
-        "metadata": {"debugger": False, "supported_encryption": ["curve"]},
+        "metadata": {"debugger": True, "supported_encryption": ["curve"]},
     }
 
 

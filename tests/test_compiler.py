@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from ipykernel_lite.cells import split_cells
-from ipykernel_lite.kernel.compiler import CellCompiler, Origin, is_complete
+from ipykernel_lite.kernel.compiler import CellCompiler, Origin
 from ipykernel_lite.kernel.tracebacks import format_exception
 
 SCRIPT = '''\
@@ -382,31 +382,3 @@ def test_origin_validation() -> None:
     with pytest.raises(ValueError):
         Origin("a.py", 0)
     assert Origin("a.py") == Origin("a.py", 1, None)
-
-
-@pytest.mark.parametrize(
-    ("code", "status", "indent"),
-    [
-        ("x = 1", "complete", ""),
-        ("", "complete", ""),
-        ("# comment", "complete", ""),
-        ("for i in range(3):", "incomplete", "    "),
-        ("for i in range(3):\n    if i:", "incomplete", "        "),
-        ("for i in range(3):\n    print(i)", "incomplete", "    "),
-        ("for i in range(3):\n    print(i)\n", "complete", ""),
-        ("def f():\n\treturn 1", "incomplete", "\t"),
-        ("class A:  # comment", "incomplete", "    "),
-        ("if x:\n    y\nelse:", "incomplete", "    "),
-        ("x = (", "incomplete", ""),
-        ("x = [1,\n     2,", "incomplete", "     "),
-        ("x = \\", "incomplete", ""),
-        ("s = '''\n  hi", "incomplete", "  "),
-        ("f(1,\n  2)", "complete", ""),
-        ("await asyncio.sleep(0)", "complete", ""),
-        ("1 +", "invalid", ""),
-        ("raise = 2", "invalid", ""),
-        ("(\n))", "invalid", ""),
-    ],
-)
-def test_is_complete(code: str, status: str, indent: str) -> None:
-    assert is_complete(code) == (status, indent)

@@ -3,6 +3,9 @@
 - Every ```python block preceded by ``<!-- runnable -->`` runs, in document order, in one namespace per
   document; the examples start real kernels (``start_kernel``) and assert what the prose claims. A failure
   points at the document's own line numbers.
+- A ```json block preceded by ``<!-- live: REQUEST_TYPE {request content} -->`` is the reply content a live
+  kernel gives to that request (sent on shell, in document order, to one fresh kernel per document): it is
+  compared by value, with only the Python version substituted.
 - Every ```json block parses. One that is a whole message (it has a ``header``) must have a valid header and,
   for a message type the models know, valid content and extension metadata. A block preceded by
   ``<!-- content: MSG_TYPE -->`` or ``<!-- metadata: MSG_TYPE -->`` is validated as that part.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from ipykernel_lite.protocol.models import (
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-FILES = ("architecture.md", "protocol.md", "editor-integration.md", "interrupts.md", "output-capture.md")
+FILES = ("architecture.md", "protocol.md", "editor-integration.md", "comms.md", "interrupts.md", "output-capture.md")
 #: the documents whose point is to show real messages
 MESSAGE_DOCS = ("protocol.md", "editor-integration.md")
 
@@ -113,7 +117,10 @@ def _check_json(block: Block) -> None:
 def _validate(block: Block, value: Any) -> None:
     kind, _, msg_type = block.marker.partition(":")
     kind, msg_type = kind.strip(), msg_type.strip()
-    if kind == "content":
+    if kind == "live":
+        request = msg_type.split(None, 1)[0]
+        validate_content(request.removesuffix("_request") + "_reply", value)
+    elif kind == "content":
         assert msg_type in CONTENT_MODELS, f"{block.where}: no model for {msg_type!r}"
         validate_content(msg_type, value)
     elif kind == "metadata":
@@ -145,8 +152,54 @@ def test_markers_are_known() -> None:
             if not block.marker:
                 continue
             kind = block.marker.partition(":")[0].strip()
-            assert kind in ("runnable", "content", "metadata"), f"{block.where}: unknown marker {block.marker!r}"
+            known = ("runnable", "content", "metadata", "live")
+            assert kind in known, f"{block.where}: unknown marker {block.marker!r}"
             if kind == "runnable":
                 assert block.lang == "python", f"{block.where}: only python blocks run"
             else:
                 assert block.lang == "json", f"{block.where}: {kind} markers go on json blocks"
+
+
+#: requests without side effects: asking again changes nothing in the kernel
+_PURE = frozenset({"complete_request", "inspect_request", "is_complete_request", "kernel_info_request"})
+
+
+def _live_blocks(name: str) -> list[tuple[Block, str, dict[str, Any]]]:
+    found = []
+    for block in blocks(DOCS / name):
+        kind, _, rest = block.marker.partition(":")
+        if kind.strip() == "live":
+            msg_type, _, content = rest.strip().partition(" ")
+            found.append((block, msg_type, json.loads(content or "{}")))
+    return found
+
+
+def _this_python(text: str) -> str:
+    """The doc was captured on one Python: compare against the one running the test."""
+    import platform
+    import sys
+
+    major_minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    text = text.replace("3.11.7", platform.python_version())
+    return text.replace("docs.python.org/3.11", f"docs.python.org/{major_minor}")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", [n for n in FILES if _live_blocks(n)])
+def test_live_examples_match_a_kernel_by_value(name: str) -> None:
+    from ipykernel_lite.client import start_kernel
+
+    km, kc = start_kernel()
+    try:
+        for block, msg_type, content in _live_blocks(name):
+            expected = json.loads(_this_python(block.text))
+            reply = kc.request("shell", msg_type, content, timeout=60)
+            # completion answers from the namespace until jedi has warmed up in the background (its budget is
+            # 0.25 s): the doc shows the warm answer, so a side-effect-free request is asked again until then
+            deadline = time.monotonic() + 60
+            while reply.content != expected and msg_type in _PURE and time.monotonic() < deadline:
+                reply = kc.request("shell", msg_type, content, timeout=60)
+            assert reply.content == expected, f"{block.where}: the kernel answers {reply.content!r}"
+    finally:
+        kc.close()
+        km.shutdown()

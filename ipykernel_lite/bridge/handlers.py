@@ -32,6 +32,8 @@ from .schema import (
     ShutdownResult,
     StartParams,
     StartResult,
+    VariablesParams,
+    VariablesResult,
 )
 from .session import Execution, KernelSession, Notify
 
@@ -187,6 +189,18 @@ class Bridge:
             markdown=markdown if isinstance(markdown, str) else None,
             calltip=calltip,
         )
+
+    async def variables(self, p: VariablesParams) -> VariablesResult:
+        from ..protocol.models.extensions import VariableRow
+
+        s = await self._ready_session(p.kernel)
+        if "variables" not in (s.kernel_info.get("supported_features") or []):
+            # another kernel (ipykernel…): an empty view, not an error on every refresh
+            return VariablesResult(variables=[])
+        content = {"path": p.path, "limit": p.limit}
+        reply = await s.request("control", "variables_request", content, p.timeout)
+        rows = [VariableRow.model_validate(r) for r in reply.get("variables") or []]
+        return VariablesResult(variables=rows, truncated=_int(reply.get("truncated"), 0))
 
 
 def _int(value: object, default: int) -> int:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin
+from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin, VariableRow
 
 DEFAULT_KERNEL = "default"
 
@@ -188,6 +188,23 @@ class InspectResult(BridgeModel):
     calltip: Calltip | None = Field(default=None, description="Set when the cursor is inside a call.")
 
 
+# --- variables view -------------------------------------------------------------------------------------------------
+
+
+class VariablesParams(KernelParams):
+    """The kernel's variables as rows (control ``variables_request``): answered while a cell runs, without
+    running user code. With ``path`` (a row's), what that row's value contains."""
+
+    path: list[str | int] | None = Field(default=None, description="A row's path, to expand it; None: the top.")
+    limit: int = Field(default=500, ge=1, le=10_000)
+    timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for the kernel's reply.")
+
+
+class VariablesResult(BridgeModel):
+    variables: list[VariableRow]
+    truncated: int = Field(default=0, description="Rows left out by limit.")
+
+
 # --- stdin, interrupt, pause, shutdown ---------------------------------------------------------------------------
 
 
@@ -284,6 +301,7 @@ METHODS: dict[str, tuple[type[BridgeModel], type[BridgeModel]]] = {
     "run_cell": (RunCellParams, RunCellResult),
     "complete": (CompleteParams, CompleteResult),
     "inspect": (InspectParams, InspectResult),
+    "variables": (VariablesParams, VariablesResult),
     "input_reply": (InputReplyParams, InputReplyResult),
     "interrupt": (KernelParams, InterruptResult),
     "pause": (KernelParams, PauseResult),

@@ -8,8 +8,9 @@ import asyncio
 import inspect
 import os
 from collections.abc import Awaitable, Callable
+from functools import cached_property
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol import Message
 from .aio_transport import AsyncTransport, _left
@@ -25,6 +26,9 @@ from .editor import AsyncEditorCalls
 from .errors import KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
+
+if TYPE_CHECKING:
+    from .comms import AsyncComms
 
 OutputHook = Callable[[Message], "Awaitable[None] | None"]
 StdinHook = Callable[[Message], "str | Awaitable[str]"]
@@ -223,6 +227,13 @@ class AsyncClient(AsyncTransport, AsyncEditorCalls):
     ) -> dict[str, Any]:
         content = {} if target_name is None else {"target_name": target_name}
         return (await self.request("shell", "comm_info_request", content, timeout)).content
+
+    @cached_property
+    def comms(self) -> AsyncComms:
+        """Comms with the kernel: open, send, receive, close (``client/comms.py``, docs/comms.md)."""
+        from .comms import AsyncComms
+
+        return AsyncComms(self)
 
     async def interrupt(self, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         return (await self.request("control", "interrupt_request", {}, timeout)).content

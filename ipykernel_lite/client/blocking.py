@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zmq
 
@@ -29,6 +30,9 @@ from .editor import EditorCalls
 from .errors import ClientClosed, KernelDied, RequestTimeout
 from .result import ExecuteResult
 from .routing import MESSAGE_CHANNELS, Pending
+
+if TYPE_CHECKING:
+    from .comms import Comms
 
 OutputHook = Callable[[Message], None]
 StdinHook = Callable[[Message], str]
@@ -278,6 +282,13 @@ class BlockingClient(ClientBase, EditorCalls):
     def comm_info(self, target_name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         content = {} if target_name is None else {"target_name": target_name}
         return self.request("shell", "comm_info_request", content, timeout).content
+
+    @cached_property
+    def comms(self) -> Comms:
+        """Comms with the kernel: open, send, receive, close (``client/comms.py``, docs/comms.md)."""
+        from .comms import Comms
+
+        return Comms(self)
 
     def interrupt(self, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
         """interrupt_request on control (for kernels with ``interrupt_mode: message``)."""

@@ -11,6 +11,8 @@ import os
 
 import zmq
 
+_replaced: list[zmq.Context] = []
+
 
 def shared_context() -> zmq.Context:
     ctx: zmq.Context = zmq.Context.instance()
@@ -21,6 +23,9 @@ def shared_context() -> zmq.Context:
         # pyzmq has no public setter for the singleton; sockets already open in a previous asyncio singleton
         # keep working (their context stays alive with them), only later instance() calls get the shared one
         with zmq_asyncio.Context._instance_lock:
+            if current is not None and not current.closed:
+                # a singleton lives as long as the process: keep the one replaced (its sockets may be in use)
+                _replaced.append(current)
             zmq_asyncio.Context._instance = zmq_asyncio.Context.shadow(ctx.underlying)  # type: ignore[assignment]
             zmq_asyncio.Context._instance_pid = os.getpid()
     return ctx

@@ -317,7 +317,14 @@ def _close(ctx: zmq.Context, kernel: Kernel, iopub: IOPub) -> None:
 
 #: optional kernel extensions, "module:Class" below this package (or any importable module); each class's
 #: ``install`` must be cheap (no heavy imports). IPYKERNEL_LITE_EXTENSIONS adds more, comma-separated.
-EXTENSIONS: tuple[str, ...] = ("debugger:DebuggerExtension", "gui:GuiExtension")
+EXTENSIONS: tuple[str, ...] = (
+    "debugger:DebuggerExtension",
+    "gui:GuiExtension",
+    "comms:CommExtension",
+    "ipython_display:IPythonDisplay",
+    "dap:DapExtension",
+    "variables:VariablesExtension",
+)
 
 
 def load_extensions(specs: tuple[str, ...]) -> list[KernelExtension]:

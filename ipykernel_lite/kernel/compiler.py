@@ -20,7 +20,7 @@ from types import CodeType
 
 from ipykernel_lite.cells import dedent_lines, split_lines
 
-__all__ = ["CellCompiler", "CompiledCell", "Origin", "is_complete"]
+__all__ = ["CellCompiler", "CompiledCell", "Origin"]
 
 # inspect.CO_COROUTINE, without importing inspect on the kernel's start path.
 _CO_COROUTINE = 0x0080
@@ -95,12 +95,17 @@ class CellCompiler:
             return origin.path
         return f"<cell-{next(_cell_numbers)}>"
 
-    def compile(self, code: str, origin: Origin | None = None, *, echo_last: bool = True) -> CompiledCell:
+    def compile(
+        self, code: str, origin: Origin | None = None, *, echo_last: bool = True, filename: str | None = None
+    ) -> CompiledCell:
         """Compile ``code``; SyntaxError is raised with the file's name, line and column.
 
         Code indented as a whole (a selection from inside a block) is dedented to compile;
-        its columns still refer to the editor's text.
+        its columns still refer to the editor's text. ``filename`` names code without an origin (the visual
+        debugger's cell files) instead of a new ``<cell-N>``.
         """
+        if origin is None and filename is not None:
+            return self._compile(code, None, echo_last, filename)
         if origin is None:
             # the same text run again (a loop in an editor, a pipelined client) reuses its code objects:
             # its <cell-N> text is still in linecache, so tracebacks stay right
@@ -116,8 +121,10 @@ class CellCompiler:
             return compiled
         return self._compile(code, origin, echo_last)
 
-    def _compile(self, code: str, origin: Origin | None, echo_last: bool) -> CompiledCell:
-        filename = self.filename_for(origin)
+    def _compile(
+        self, code: str, origin: Origin | None, echo_last: bool, filename: str | None = None
+    ) -> CompiledCell:
+        filename = filename or self.filename_for(origin)
         first_line = origin.line if origin is not None else 1
         # A final line break ends the last line, it does not open a new one (which would
         # blank a line of the file in linecache); empty code has no line at all.
@@ -365,58 +372,3 @@ def _lost_indent(lines: Sequence[str], start: int, shown: Sequence[str]) -> str:
         elif old != prefix + new:
             return ""
     return prefix or ""
-
-
-# --- is_complete ----------------------------------------------------------------------------
-
-
-def is_complete(code: str) -> tuple[str, str]:
-    """Jupyter's is_complete_request: ("complete" | "incomplete" | "invalid", indent).
-
-    ``indent`` is the whitespace for the next line when "incomplete", else "". Code that
-    ends inside an indented block is incomplete until it ends with a blank line.
-    """
-    import codeop
-
-    if not code.strip():
-        return "complete", ""
-    command = codeop.CommandCompiler()
-    command.compiler.flags |= _TOP_LEVEL_AWAIT
-    lines = split_lines(code)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            compiled = command(code, "<input>", "exec")
-        except (SyntaxError, OverflowError, ValueError, TypeError, MemoryError):
-            return "invalid", ""
-    if compiled is None:
-        return "incomplete", _next_indent(lines)
-    if not lines[-1].strip():
-        return "complete", ""
-    if _ends_in_block(code):
-        return "incomplete", _next_indent(lines)
-    return "complete", ""
-
-
-def _ends_in_block(code: str) -> bool:
-    """Whether the last statement of (compilable) ``code`` is inside an indented block."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    # Blocks still open at the end are closed by DEDENTs after the last NEWLINE.
-    for token in reversed(tokens):
-        if token.type == tokenize.DEDENT:
-            return True
-        if token.type == tokenize.NEWLINE:
-            return False
-    return False
-
-
-def _next_indent(lines: Sequence[str]) -> str:
-    last = next((line for line in reversed(lines) if line.strip()), "")
-    indent = last[: len(last) - len(last.lstrip())]
-    statement = last.split("#", 1)[0].rstrip() if "#" in last else last.rstrip()
-    if statement.endswith(":"):
-        return indent + ("\t" if indent and set(indent) == {"\t"} else "    ")
-    return indent

@@ -35,8 +35,6 @@ log = logging.getLogger("ipykernel_lite.debugger")
 
 JSONDict = dict[str, Any]
 
-_IMPL = f"{__package__}.debugger_pdb"
-
 
 class DebuggerExtension(KernelExtension):
     """pdb over stdin, post-mortem, ``%debug`` and the ``pause_request`` extension."""
@@ -63,6 +61,8 @@ class Debugger:
         self._finder: _PatchPdbOnImport | None = None
         self._pause_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
+        #: debugger_pdb once loaded (pdb and the kernel's Pdb are imported on first use only)
+        self._impl: ModuleType | None = None
         #: the frame pdb is stopped in, if any: introspection resolves names there
         self.frame: Any = None
 
@@ -84,8 +84,8 @@ class Debugger:
 
     def load(self) -> ModuleType:
         """The debugger_pdb module, imported on first use; from then on ``pdb.Pdb`` is the kernel's Pdb."""
-        mod = sys.modules.get(_IMPL)
-        if mod is not None and getattr(getattr(mod, "KernelPdb", None), "host", None) is self:
+        mod = self._impl
+        if mod is not None:
             return mod
         with self._load_lock:
             if self._finder is not None:
@@ -100,6 +100,7 @@ class Debugger:
 
             debugger_pdb.KernelPdb.host = self
             pdb.Pdb = debugger_pdb.KernelPdb  # type: ignore[misc]
+            self._impl = debugger_pdb
             return debugger_pdb
 
     # --- entry points --------------------------------------------------------------------------------------
@@ -273,9 +274,9 @@ class Debugger:
         """Post-execute hook: whatever happened, the next cell starts with no trace function and no prompt."""
         self.prompts.clear()
         self.frame = None
-        mod = sys.modules.get(_IMPL)
+        mod = self._impl
         if mod is None:
-            return
+            return  # pdb was never needed: nothing to clean
         for key in ("__return__", "__exception__"):  # what pdb leaves in a top-level frame's locals
             self.executor.ns.pop(key, None)
         if mod.current_tracer() is not None:

@@ -115,7 +115,13 @@ class Executor:
         policy = self.kernel.interrupts
         try:
             source = transforms.rewrite_magics(code)
-            cell = self.compiler.compile(source, origin, echo_last=not silent)
+            filename = None
+            if origin is None:
+                for name_of in self.kernel.host.hooks.cell_filename:
+                    filename = name_of(code)  # from the code as received: the front end hashes that text
+                    if filename:
+                        break
+            cell = self.compiler.compile(source, origin, echo_last=not silent, filename=filename)
             policy.arm()
             try:
                 if cell.is_async:

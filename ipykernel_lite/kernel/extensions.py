@@ -66,10 +66,21 @@ class Hooks:
     - ``quiet_exit(exc) -> bool``: may a SystemExit end the cell without an error (a GUI script's ``sys.exit``);
     - ``namespaces() -> list[dict] | None``: where introspection resolves names (a debugger's frame first);
     - ``input_metadata() -> dict``: metadata for an input_request (pdb says where it stands);
+    - ``cell_filename(code) -> str | None``: the file name code without an editor origin is compiled under
+      (the visual debugger's cell files); the first hook that answers wins, else ``<cell-N>``;
     - ``shutdown()``: the kernel is stopping.
     """
 
-    __slots__ = ("error", "input_metadata", "namespaces", "post_execute", "pre_execute", "quiet_exit", "shutdown")
+    __slots__ = (
+        "cell_filename",
+        "error",
+        "input_metadata",
+        "namespaces",
+        "post_execute",
+        "pre_execute",
+        "quiet_exit",
+        "shutdown",
+    )
 
     def __init__(self) -> None:
         self.pre_execute: list[Callable[[Message], None]] = []
@@ -79,6 +90,7 @@ class Hooks:
         self.namespaces: list[Callable[[], list[dict[str, Any]] | None]] = []
         self.input_metadata: list[Callable[[], JSONDict]] = []
         self.shutdown: list[Callable[[], None]] = []
+        self.cell_filename: list[Callable[[str], str | None]] = []
 
 
 class ExtensionHost:

@@ -167,7 +167,7 @@ def matplotlib_magic(kernel: Kernel, args: str) -> None:
             enable_gui(kernel, gui)
     except GuiError as e:
         raise UsageError(str(e)) from None
-    backends.activate(backend, interactive=gui is not None)
+    backends.activate(backend, interactive=gui is not None or backend in backends.WIDGET_BACKENDS)
 
 
 def gui_request(kernel: Kernel, msg: Message) -> JSONDict:

@@ -134,7 +134,10 @@ class InterruptPolicy:
             return
         self._delivered.clear()
         self._send_once()  # at once, from the calling thread: the usual case needs nothing more
-        threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True).start()
+        t = threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True)
+        t.pydev_do_not_trace = True  # type: ignore[attr-defined]  # a kernel thread: debugpy leaves it alone
+        t.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
+        t.start()
 
     def _redeliver(self) -> None:
         for _ in range(RESEND_LIMIT):

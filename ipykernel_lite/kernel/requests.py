@@ -105,7 +105,7 @@ class CoreRequests(KernelExtension):
 
     def is_complete_request(self, msg: Message) -> JSONDict:
         from . import transforms
-        from .compiler import is_complete
+        from .completeness import is_complete
 
         code = msg.content.get("code", "")
         if transforms.help_request(code) is not None:

@@ -11,6 +11,7 @@ from .message import Message
 from .signing import Signer
 
 DELIM = b"<IDS|MSG>"
+_EMPTY = b"{}"
 
 #: frames a client may send at most in one message, all frames together (bytes); the kernel refuses larger
 DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024
@@ -45,9 +46,12 @@ class WireCodec:
 
     def serialize(self, msg: Message) -> list[bytes]:
         h = dumps(msg.header)
-        p = msg.raw_parent if msg.raw_parent is not None else dumps(msg.parent_header)
-        m = dumps(msg.metadata)
-        c = dumps(msg.content)
+        # most outgoing messages have no metadata (and welcomes no parent): skip the encoder for `{}`
+        p = msg.raw_parent
+        if p is None:
+            p = dumps(msg.parent_header) if msg.parent_header else _EMPTY
+        m = dumps(msg.metadata) if msg.metadata else _EMPTY
+        c = dumps(msg.content) if msg.content else _EMPTY
         sig = self.signer.sign((h, p, m, c))
         frames = [*msg.identities, DELIM, sig, h, p, m, c]
         if msg.buffers:

@@ -187,6 +187,9 @@ class BridgeProcess:
             self.proc.wait(5)
         self._reader.join(5)
         self._err_reader.join(5)
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 class BridgeProcessModule(BridgeProcess):

@@ -123,8 +123,8 @@ def test_bridge_schema_json_is_up_to_date() -> None:
 def test_schema_describes_every_method_and_notification() -> None:
     doc = json.loads(schema.schema_text())
     assert set(doc["methods"]) == {
-        "start", "execute", "run_cell", "complete", "inspect", "input_reply", "interrupt", "pause", "restart",
-        "shutdown",
+        "start", "execute", "run_cell", "complete", "inspect", "variables", "input_reply", "interrupt", "pause",
+        "restart", "shutdown",
     }  # fmt: skip
     assert set(doc["notifications"]) == {"output", "status", "input_request", "debug_frame", "kernel_died"}
     for entry in [*doc["methods"].values(), *doc["notifications"].values()]:

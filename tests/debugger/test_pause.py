@@ -108,6 +108,7 @@ def _pause_then_release(msg, _pause=_pause):
         _paused.set()
 def _hold(msg):
     _host.hooks.pre_execute.remove(_hold)
+    print("held", flush=True)  # the request is being prepared: busy, its code not started
     _paused.wait(60)
 _host.handle("pause_request", _pause_then_release, channels=("control",))
 _host.hooks.pre_execute.append(_hold)
@@ -118,6 +119,7 @@ def test_a_pause_before_the_code_starts_stops_at_its_first_line(fresh: Driver) -
     """The window between execute_input and the code running: the kernel keeps the pause for the code's start."""
     assert fresh.run(HOLD_UNTIL_PAUSED).status == "ok"
     msg_id = fresh.start("x = 1\nprint('after', x)")
+    fresh.wait_output(msg_id, "held")
     assert fresh.control("pause_request") == {"status": "ok", "paused": True}
     req = fresh.next_input()
     file, line, function = req.where
@@ -125,5 +127,5 @@ def test_a_pause_before_the_code_starts_stops_at_its_first_line(fresh: Driver) -
     fresh.reply("n", req)
     run = fresh.finish(msg_id, ["p x", "c"])
     assert run.status == "ok", run
-    assert run.stdout.endswith("1\nafter 1\n")
+    assert run.stdout.startswith("held\n") and run.stdout.endswith("1\nafter 1\n")
     assert fresh.run("_host.handle('pause_request', _pause, channels=('control',))").status == "ok"

@@ -37,12 +37,17 @@ def display() -> Iterator[str]:
     if not number.strip().isdigit():
         proc.kill()
         err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        proc.wait(timeout=5)
+        if proc.stderr is not None:
+            proc.stderr.close()
         pytest.fail(f"Xvfb did not start: {err[-500:]}")
     try:
         yield f":{number.decode().strip()}"
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 @pytest.fixture

@@ -154,19 +154,21 @@ def stream_text(outputs: list[Msg], name: str = "stdout") -> str:
     return "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == name)
 
 
-def count_stream(kernel: GuiKernel, needle: str, start: int = 0) -> int:
-    """How many times ``needle`` was printed (on any request's stdout) in the IOPub messages from ``start``."""
-    return sum(stream_text([m]).count(needle) for m in kernel.iopub[start:])
+def count_stream(kernel: GuiKernel, needle: str, start: int = 0, name: str = "stdout") -> int:
+    """How many times ``needle`` was printed (on any request's ``name`` stream) in IOPub messages from ``start``."""
+    return sum(stream_text([m], name).count(needle) for m in kernel.iopub[start:])
 
 
-def wait_printed(kernel: GuiKernel, needle: str, times: int, timeout: float, start: int = 0) -> None:
+def wait_printed(
+    kernel: GuiKernel, needle: str, times: int, timeout: float, start: int = 0, name: str = "stdout"
+) -> None:
     """Wait until ``needle`` has been printed ``times`` times after IOPub index ``start`` (GUI callbacks print
     while the kernel is idle, so this waits on events, not on a clock)."""
     deadline = time.monotonic() + timeout
-    while count_stream(kernel, needle, start) < times:
+    while count_stream(kernel, needle, start, name) < times:
         left = deadline - time.monotonic()
         if left <= 0:
-            got = count_stream(kernel, needle, start)
+            got = count_stream(kernel, needle, start, name)
             raise AssertionError(f"{needle!r} printed {got} times, wanted {times}; log:\n{kernel.log()[-3000:]}")
         kernel.pump_iopub(min(left, 0.5))
 

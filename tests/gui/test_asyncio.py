@@ -88,7 +88,7 @@ def test_a_broken_loop_falls_back_to_socket_waiting(kernel: GuiKernel) -> None:
     # the next idle wait fails inside the toolkit; the kernel switches it off and keeps serving (a request
     # that is already waiting is served first: the failure shows once the kernel is really idle)
     assert kernel.value("6 * 7") == "42"
-    wait_printed(kernel, "event loop failed and was switched off", 1, timeout=30, start=start)
+    wait_printed(kernel, "event loop failed and was switched off", 1, timeout=30, start=start, name="stderr")
     assert active_gui(kernel) is None
     assert "event loop failed and was switched off" in "".join(
         m["content"]["text"] for m in kernel.iopub if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")

@@ -21,6 +21,9 @@ from ipykernel_lite.protocol import Message
 from .fuzz_inputs import frames_st, json_values
 from .hostile_kernel import FakeKernel, Out, Recipe
 
+#: thousands of generated messages: long, but kept in the default run and in CI
+pytestmark = pytest.mark.slow
+
 CLEAN_ERRORS = (TimeoutError, KernelDied)
 #: the longest any call here may wait (pytest-timeout catches a call that hangs)
 CALL_TIMEOUT = 0.2

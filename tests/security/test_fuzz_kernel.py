@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from . import fuzz_inputs as fi
 from .conftest import Running, launch
 
+#: thousands of generated messages: long, but kept in the default run and in CI
+pytestmark = pytest.mark.slow
+
 #: drawings per example (each sends one message, "random" one on each of three sockets) x examples: about
 #: 14 000 messages; the test checks that at least TARGET were sent
 BATCH = 45

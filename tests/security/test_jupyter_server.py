@@ -105,7 +105,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
                 ready.put(True)
         ready.put(False)
 
-    threading.Thread(target=pump, daemon=True).start()
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
     try:
         assert ready.get(timeout=60), "jupyter server exited:\n" + "".join(lines)
         yield Server(proc, port, token, root / "runtime", lines)
@@ -116,6 +117,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+        reader.join(10)
+        proc.stderr.close()
 
 
 class Channels:

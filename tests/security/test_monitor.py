@@ -37,7 +37,8 @@ class Lines:
                 self.q.put(line.rstrip("\n"))
             self.q.put(None)
 
-        threading.Thread(target=pump, daemon=True).start()
+        self.thread = threading.Thread(target=pump, daemon=True)
+        self.thread.start()
 
     def until(self, pred: Callable[[str], bool], timeout: float = 20.0) -> str:
         while True:
@@ -69,6 +70,14 @@ class MonitorProcess:
             self.proc.send_signal(signal.SIGINT)  # Ctrl-C is the normal way to leave: exit code 0
         return self.proc.wait(20)
 
+    def close(self) -> None:
+        """The process has ended: let the readers reach EOF, then close the pipes."""
+        for lines in (self.out, self.err):
+            lines.thread.join(10)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
 
 @pytest.fixture
 def kernel(tmp_path: Path) -> Iterator[Running]:
@@ -85,6 +94,7 @@ def monitors() -> Iterator[list[MonitorProcess]]:
         if m.proc.poll() is None:
             m.proc.kill()
             m.proc.wait(10)
+        m.close()
 
 
 def _subscribed_json(line: str) -> bool:

@@ -126,6 +126,27 @@ export interface InspectResult {
   calltip: Calltip | null;
 }
 
+/** A row of the variables view (the kernel's variables_reply). */
+export interface VariableRow {
+  name: string;
+  type: string;
+  value: string;
+  size: number | null;
+  expandable: boolean;
+  path: (string | number)[];
+}
+
+export interface VariablesParams extends KernelParams {
+  path?: (string | number)[] | null;
+  limit?: number;
+  timeout?: number;
+}
+
+export interface VariablesResult {
+  variables: VariableRow[];
+  truncated: number;
+}
+
 export interface DebugFrame {
   file: string;
   line: number;
@@ -144,6 +165,7 @@ export interface Methods {
   run_cell: [RunCellParams, RunCellResult];
   complete: [CodeAtCursor, CompleteResult];
   inspect: [InspectParams, InspectResult];
+  variables: [VariablesParams, VariablesResult];
   input_reply: [KernelParams & { value: string; request?: string | null }, { answered: boolean }];
   interrupt: [KernelParams, { interrupted: boolean }];
   pause: [KernelParams, { paused: boolean }];
@@ -215,6 +237,7 @@ export const METHOD_NAMES: Record<keyof Methods, true> = {
   run_cell: true,
   complete: true,
   inspect: true,
+  variables: true,
   input_reply: true,
   interrupt: true,
   pause: true,

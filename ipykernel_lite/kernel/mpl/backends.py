@@ -36,7 +36,13 @@ NAMES: dict[str, tuple[str | None, str]] = {
     "gtk3": ("gtk", "gtk3agg"),
     "gtk3agg": ("gtk", "gtk3agg"),
     "agg": (None, "agg"),
+    # ipympl: figures are widgets (comms), drawn by the frontend; no GUI loop needed
+    "widget": (None, "module://ipympl.backend_nbagg"),
+    "ipympl": (None, "module://ipympl.backend_nbagg"),
 }
+#: backends that want matplotlib's interactive mode without a GUI loop (figures shown at the end of the cell)
+WIDGET_BACKENDS = frozenset({"module://ipympl.backend_nbagg"})
+WIDGET_MODULE = "ipympl.backend_nbagg"
 
 
 def resolve(name: str, active_gui: str) -> tuple[str | None, str]:

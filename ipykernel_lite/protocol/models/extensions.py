@@ -123,3 +123,38 @@ class InputRequestMetadata(ProtocolModel):
     """Message metadata of an ``input_request``; other keys are kept as they are."""
 
     debug: DebugState | None = Field(default=None, description="Set while the debugger waits for a command.")
+
+
+# --- control: variables_request ----------------------------------------------------------------------------
+
+
+class VariablesRequest(ProtocolModel):
+    """``variables_request`` (control channel): the user namespace as rows for an editor's variables view.
+
+    Answered on the control thread, also while a cell runs, without running user code (no ``repr`` of user
+    objects, no property getters): see ``ipykernel_lite.introspect.variables``.
+    """
+
+    path: list[str | int] | None = Field(
+        default=None,
+        description="None: the namespace's variables. Else a row's path: what that value contains (dict "
+        "entries and sequence items by position, attributes by name).",
+    )
+    limit: int = Field(default=500, ge=1, le=10_000, description="At most this many rows.")
+
+
+class VariableRow(ProtocolModel):
+    name: str = Field(description="The variable's name, a dict key's repr, '[n]' for an item, an attribute name.")
+    type: str = Field(description="Qualified type name ('int', 'pandas.core.frame.DataFrame').")
+    value: str = Field(description="Short value: repr of builtin values, '<type object at 0x…>' for others.")
+    size: int | None = Field(default=None, description="len() of builtin containers and strings; else None.")
+    expandable: bool = Field(description="Whether a variables_request with this path lists children.")
+    path: list[str | int] = Field(description="Pass it back as path to expand this row.")
+
+
+class VariablesReply(OkReply):
+    """``variables_reply`` (status ok). A path that no longer leads anywhere is an error reply
+    (``ename`` ``VariablesError``)."""
+
+    variables: list[VariableRow] = Field(default=[])
+    truncated: int = Field(default=0, description="Rows left out by limit.")

@@ -69,7 +69,9 @@ class ControlWake:
 
     def start(self) -> bool:
         """Call right after the control socket is bound, on the main thread; False where unsupported."""
-        if not supported() or os.environ.get("IPYKERNEL_LITE_CONTROL_WAKE", "1") == "0":
+        # opt-in for now: with it on, a pause_request that arrives while the handler lends the GIL sometimes
+        # stops in the wrong frame (tests/debugger/test_pause.py); message-mode interrupts of C code need it
+        if not supported() or os.environ.get("IPYKERNEL_LITE_CONTROL_WAKE", "0") != "1":
             return False
         assert WAKE_SIGNAL is not None
         self.install_handler()
@@ -128,11 +130,16 @@ class ControlWake:
         # may still be inside recv, taking the GIL frame by frame) and holds none half-done; a new connection
         # only waits out SERVE_WAIT, time for the monitor thread to arm it (its first request signals again).
         # An interrupt served meanwhile raises KeyboardInterrupt right here, out through the C code that ran.
-        while time.monotonic() < deadline:
-            if c.served != before and c.received <= c.served:
-                return
-            c.served_event.clear()
-            c.served_event.wait(0.005)
+        policy = self._policy
+        policy.defer_nested = True
+        try:
+            while time.monotonic() < deadline:
+                if c.served != before and c.received <= c.served:
+                    break
+                c.served_event.clear()
+                c.served_event.wait(0.005)
+        finally:
+            policy.deliver_deferred(frame)  # last: a KeyboardInterrupt or a pause lands in the user's frame
 
 
 def _signal_on_input(fd: int) -> None:

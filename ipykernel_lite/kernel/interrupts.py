@@ -46,6 +46,9 @@ class InterruptPolicy:
         self._sent_early = False
         #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
         self.raised_this_cell = False
+        #: set by control_wake's handler while it lends the GIL; a SIGINT meanwhile is kept for its return
+        self.defer_nested = False
+        self.deferred = False
         #: when the kernel last sent SIGINT itself (interrupt_main re-sends its own; sigwatch leaves those be)
         self.last_self_send = 0.0
 
@@ -74,8 +77,20 @@ class InterruptPolicy:
         for again in self.reinstall:
             again()
 
+    def deliver_deferred(self, frame: FrameType | None) -> None:
+        """control_wake's handler is done: handle the SIGINT that came while it waited, as if it came now."""
+        self.defer_nested = False
+        if self.deferred:
+            self.deferred = False
+            self._handler(signal.SIGINT, frame)
+
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         self._delivered.set()
+        if self.defer_nested:
+            # inside control_wake's handler, which lends the GIL: act once it returns, on the user's frame (a
+            # pause must trace the user's code, not the handler's wait)
+            self.deferred = True
+            return
         hook, self.on_interrupt = self.on_interrupt, None
         if hook is not None:
             self.raised_this_cell = True  # answered (a pause): sigwatch must not send it again

@@ -23,6 +23,8 @@ ARGV = {
     "ipykernel": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
 }
 TIMEOUT = 30.0
+#: message-mode interrupts of C code holding the GIL need the control wake-up, opt-in (docs/interrupts.md)
+WAKE_ENV = {"IPYKERNEL_LITE_CONTROL_WAKE": "1"}
 
 
 @dataclass
@@ -41,6 +43,7 @@ def write_specs(root: Path) -> Path:
             spec = kernel_json(f"{kind} ({mode})")
             spec["argv"] = ARGV[kind]
             spec["interrupt_mode"] = mode
+            spec["env"] = dict(WAKE_ENV)
             d = root / "kernels" / f"{kind}_{mode}"
             d.mkdir(parents=True, exist_ok=True)
             (d / "kernel.json").write_text(json.dumps(spec))
@@ -90,7 +93,7 @@ class OurClient(Driver):
 
     def __init__(self, kind: str, mode: str, tmp: Path) -> None:
         self.name = f"ours-{mode}"
-        env = {"PYTHONPATH": str(REPO)}
+        env = {"PYTHONPATH": str(REPO), **WAKE_ENV}
         self.km = KernelManager(ARGV[kind], connection_dir=tmp, env=env, interrupt_mode=mode)  # type: ignore[arg-type]
         self.km.start()
         self.kc = self.km.client()

@@ -46,6 +46,8 @@ class InterruptPolicy:
         self._sent_early = False
         #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
         self.raised_this_cell = False
+        #: counts arm() calls: sigwatch stops re-sending once another piece of user code has started
+        self.cell_serial = 0
         #: set by control_wake's handler while it lends the GIL; a SIGINT meanwhile is kept for its return
         self.defer_nested = False
         self.deferred = False
@@ -108,6 +110,7 @@ class InterruptPolicy:
     def arm(self) -> None:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
         self.restore()
+        self.cell_serial += 1
         self.raised_this_cell = False
         self.armed = True
         if self.on_start:

@@ -10,6 +10,13 @@ import pytest
 
 from .drivers import Driver, Outcome
 
+# jupyter_client's blocking client leaves its asyncio loop and sockets to the garbage collector (the suite makes
+# ResourceWarning an error); what this module opens itself is closed by its fixtures
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
 PYTHON_LOOP = "print('go', flush=True)\nwhile True:\n    pass"
 SLEEP = "import time\nprint('go', flush=True)\ntime.sleep(600)"
 # catastrophic backtracking: hours in _sre's C loop, GIL held; _sre checks for signals as it goes

@@ -10,6 +10,13 @@ import pytest
 
 from .conftest import Runner
 
+# jupyter_client's blocking client leaves its asyncio loop and sockets to the garbage collector (the suite makes
+# ResourceWarning an error); what this module opens itself is closed by its fixtures
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
 
 def test_os_write_to_fds_1_and_2(runner: Runner) -> None:
     status, streams = runner.run("import os\nos.write(1, b'to fd 1\\n')\nos.write(2, b'to fd 2\\n')")

@@ -23,6 +23,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_gui",
     "bench.metrics_restart",
     "bench.metrics_load",
+    "bench.metrics_iep",
 )
 
 Better = Literal["lower", "higher"]

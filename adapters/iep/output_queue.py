@@ -16,7 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 #: characters written by one ConsoleDocument.write call (a piece is cut at a line end when there is one)
-PIECE = 16_000
+PIECE = 4_000
 TICK_MS = 20
 BUDGET_MS = 15.0
 

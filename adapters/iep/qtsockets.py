@@ -11,6 +11,7 @@ next turn of the loop, so key presses, paints and timers run in between instead 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import zmq
@@ -23,6 +24,8 @@ log = logging.getLogger("adapters.iep")
 
 #: messages read per wake-up before the event loop gets a turn (Pyzo handles a few hundred per tick too)
 BATCH = 200
+#: and at most this long (s): a slot that does real work per message must not hold the loop either
+BATCH_TIME = 0.010
 
 
 class NotifiedSocket(QObject):
@@ -46,6 +49,7 @@ class NotifiedSocket(QObject):
         sock = self.sock
         if sock.closed:
             return
+        deadline = time.perf_counter() + BATCH_TIME
         for _ in range(limit):
             try:
                 if not int(sock.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
@@ -59,6 +63,8 @@ class NotifiedSocket(QObject):
             self._on_frames(frames)
             if sock.closed:  # a slot closed the client
                 return
+            if time.perf_counter() > deadline:
+                break
         self._schedule_look()
 
     def send(self, frames: list[bytes]) -> None:

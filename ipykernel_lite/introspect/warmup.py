@@ -30,6 +30,7 @@ def warm_up() -> None:
         jedi_worker.run(_exercise_jedi, None)
         ns = [{"os": os}]
         complete("os.pa", 5, ns, budget=5.0)
+        complete("os.getcwd().up", 14, ns, budget=5.0)  # a stub's return type (live_check)
         inspect("os.path.join(", 13, 0, ns)
     except Exception:
         pass

@@ -120,6 +120,10 @@ class StdinBridge:
                 if value == EOF_VALUE:
                     raise EOFError("EOF when reading a line")
                 return value
+        except KeyboardInterrupt:
+            # the signal lands inside pyzmq's poll: a fresh exception raised here (a kernel frame, hidden
+            # from tracebacks) ends the user's traceback at their input() call, without pyzmq's frames
+            raise KeyboardInterrupt from None
         finally:
             k.interrupts.armed, k.interrupts.async_cancel = was_armed, was_async
 

@@ -19,6 +19,7 @@ from .calltip import CalltipController
 from .completion import CompletionController
 from .console_document import ConsoleDocument, OutputColors
 from .history import InputHistory
+from .input_highlighter import InputHighlighter
 from .output_queue import OutputQueue
 from .qtclient import KernelState, QtKernelClient
 from .shell_keys import ShellKeysMixin
@@ -50,6 +51,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.calltips = CalltipController(self)
         self.completion = CompletionController(self)
+        self.highlighter = InputHighlighter(self.document(), lambda: self.console.input_start)
         self._mode = "code"
         self._debug: dict[str, Any] | None = None
         self._input_prompt = ""

@@ -114,6 +114,7 @@ class ShellKeysMixin(_Base):
             self.history.reset()
             self.calltips.on_edit()
             self.completion.on_edit()
+            self.completion.on_typed(e.text())
 
     def insertFromMimeData(self, source: Any) -> None:
         if self._mode == "password":

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 #: characters written by one ConsoleDocument.write call (a piece is cut at a line end when there is one)
-PIECE = 4_000
+PIECE = 2_000
 TICK_MS = 20
-BUDGET_MS = 15.0
+BUDGET_MS = 10.0
 
 Writer = Callable[[str, str], None]
 

@@ -100,7 +100,7 @@ class CompletionController(QObject):
             self._auto_timer.stop()
 
     def _auto_request(self) -> None:
-        if self.shell.takes_code() and self.shell.hasFocus() and not self.active:
+        if self.shell.takes_code() and not self.active:
             self.request(auto=True)
 
     def handle_key(self, event: QKeyEvent) -> bool:

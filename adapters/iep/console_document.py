@@ -49,6 +49,8 @@ class ConsoleDocument:
         self.prompt = ""
         self.prompt_pos = 0
         self._separator = False
+        #: True while output is being inserted (the input highlighter skips those blocks)
+        self.writing = False
         self._parsers: dict[str, AnsiParser] = {}
         self._images = 0
         self._formats: dict[tuple[str, Style], QTextCharFormat] = {}
@@ -132,6 +134,13 @@ class ConsoleDocument:
         ``\\r`` rewrites the current line, file locations become links."""
         if not text:
             return
+        self.writing = True
+        try:
+            self._write(text, kind)
+        finally:
+            self.writing = False
+
+    def _write(self, text: str, kind: str) -> None:
         parser = self._parsers.setdefault(kind, AnsiParser())
         spans = parser.feed(text.replace("\r\n", "\n"))
         plain = "".join(t for t, _ in spans)
@@ -167,6 +176,13 @@ class ConsoleDocument:
 
     def write_image(self, data: str | bytes, mime: str = "image/png") -> bool:
         """Append an image (base64 text as in a mimebundle, or raw bytes) on a line of its own."""
+        self.writing = True
+        try:
+            return self._write_image(data, mime)
+        finally:
+            self.writing = False
+
+    def _write_image(self, data: str | bytes, mime: str) -> bool:
         raw = base64.b64decode(data) if isinstance(data, str) else data
         image = QImage()
         if not image.loadFromData(raw):

@@ -35,11 +35,13 @@ STYLE = {
 
 
 class InputHighlighter(QSyntaxHighlighter):
-    """Colours the document from ``input_start()`` on (a callable: the input moves as output arrives)."""
+    """Colours the document from ``input_start()`` on (a callable: the input moves as output arrives);
+    nothing while ``writing()`` (output is being inserted)."""
 
-    def __init__(self, doc: QTextDocument, input_start: Callable[[], int]) -> None:
+    def __init__(self, doc: QTextDocument, input_start: Callable[[], int], writing: Callable[[], bool]) -> None:
         super().__init__(doc)
         self._input_start = input_start
+        self._writing = writing
         self._formats: dict[str, QTextCharFormat] = {}
         for kind, (color, bold) in STYLE.items():
             fmt = QTextCharFormat()
@@ -49,6 +51,8 @@ class InputHighlighter(QSyntaxHighlighter):
             self._formats[kind] = fmt
 
     def highlightBlock(self, text: str) -> None:
+        if self._writing():
+            return  # output being inserted: the input's start is not updated until the write ends
         block = self.currentBlock()
         offset = self._input_start() - block.position()
         if offset > len(text):

@@ -51,7 +51,9 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.calltips = CalltipController(self)
         self.completion = CompletionController(self)
-        self.highlighter = InputHighlighter(self.document(), lambda: self.console.input_start)
+        self.highlighter = InputHighlighter(
+            self.document(), lambda: self.console.input_start, lambda: self.console.writing
+        )
         self._mode = "code"
         self._debug: dict[str, Any] | None = None
         self._input_prompt = ""

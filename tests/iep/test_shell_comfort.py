@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLineEdit
 
 from adapters.iep import EditorActions, ShellPanel, ShellWidget
@@ -39,8 +39,17 @@ def test_input_request_takes_the_focus_from_the_editor(qtbot: Any, panel: ShellP
     assert panel.focusWidget() is panel.shell
 
 
+def char_format(shell: ShellWidget, offset: int) -> QTextCharFormat:
+    """The stored format of the input's character at ``offset`` (before any highlighting)."""
+    c = QTextCursor(shell.document())
+    c.setPosition(shell.console.input_start + offset + 1)
+    return c.charFormat()
+
+
 def test_the_input_is_coloured_when_typed_and_when_recalled(qtbot: Any, shell: ShellWidget) -> None:
     qtbot.keyClicks(shell, "for c in 'ab': pass")
+    # typed text does not inherit the bold prompt's format: it is stored as completion/history text is
+    assert char_format(shell, 0) == char_format(shell, 5) == QTextCharFormat()
     wait_until(qtbot, lambda: input_color(shell, "for") == KEYWORD)
     assert input_color(shell, "'ab'") == STRING
     shell.set_input_text("")
@@ -49,6 +58,7 @@ def test_the_input_is_coloured_when_typed_and_when_recalled(qtbot: Any, shell: S
     assert shell.input_text() == "x = 'typed' if True else None"
     wait_until(qtbot, lambda: input_color(shell, "if") == KEYWORD)
     assert input_color(shell, "'typed'") == STRING
+    assert char_format(shell, 0) == QTextCharFormat()
     assert "x = 'typed'" in shell.output_text()  # the committed line is output now, still readable
 
 

@@ -90,15 +90,16 @@ class StdinBridge:
             identities=parent.identities,
         )
         sock = k.stdin_socket
-        # a reply left over from an interrupted request must not answer this one
-        self._discard_pending(sock)
-        sock.send_multipart(k.codec.serialize(req))
-        poller = zmq.Poller()
-        poller.register(sock, zmq.POLLIN)
         was_armed, was_async = k.interrupts.armed, k.interrupts.async_cancel
-        k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
-        k.interrupts.async_cancel = None  # even inside an async cell: the loop is blocked in this call
         try:
+            # a reply left over from an interrupted request must not answer this one
+            self._discard_pending(sock)
+            # the front end may show the prompt, and the user press Ctrl+C, before send_multipart returns
+            sock.send_multipart(k.codec.serialize(req))
+            poller = zmq.Poller()
+            poller.register(sock, zmq.POLLIN)
+            k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
+            k.interrupts.async_cancel = None  # even inside an async cell: the loop is blocked in this call
             while True:
                 # short slices keep GUI toolkits alive while we wait (signals still interrupt the poll)
                 if not poller.poll(50):

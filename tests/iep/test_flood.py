@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from adapters.iep import ShellPanel, ShellWidget
+from adapters.iep.qtclient import KernelState
 
 from .helpers import wait_until
 
@@ -36,7 +37,9 @@ def test_endless_output_keeps_keys_working_and_interrupt_stops_it(qtbot: Any, pa
     shell = panel.shell
     shell.console.max_blocks = shell.output.max_lines = MAX_LINES
     replies: dict[str, dict[str, Any]] = {}
+    state_at_reply: list[KernelState] = []
     shell.client.executeReplied.connect(lambda i, c: replies.__setitem__(i, c))
+    shell.client.executeReplied.connect(lambda i, c: state_at_reply.append(shell.client.state))
     msg_id = shell.run(FLOOD)
     assert msg_id is not None
     wait_until(qtbot, lambda: last_number(shell) > 20 * MAX_LINES)  # well into the flood
@@ -52,6 +55,8 @@ def test_endless_output_keeps_keys_working_and_interrupt_stops_it(qtbot: Any, pa
     post_key(shell, Qt.Key.Key_C, "", Qt.KeyboardModifier.ControlModifier)
     wait_until(qtbot, lambda: msg_id in replies)
     assert replies[msg_id]["status"] == "error" and replies[msg_id]["ename"] == "KeyboardInterrupt"
+    # idle as soon as the reply is in, although IOPub's backlog (and its idle status) is still being read
+    assert state_at_reply == [KernelState.IDLE]
     # the prompt and the idle state follow the reply, whatever IOPub dropped under the flood
     wait_until(qtbot, lambda: shell.console.prompt == ">>> " and "idle" in panel.state_label.text())
     assert shell.console.input_text() == "x"  # what was typed during the flood is still there

@@ -1,4 +1,4 @@
-"""The two kernels under test and how to start, watch and kill them."""
+"""The three kernels under test (ours, ipykernel, xeus-python) and how to start, watch and kill them."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ class KernelSpec:
 LITE = KernelSpec("ipykernel_lite", "ipykernel_lite", "message")
 # ipykernel's kernel.json declares no interrupt_mode, so frontends use the default: SIGINT.
 IPYKERNEL = KernelSpec("ipykernel", "ipykernel_launcher", "signal")
-KERNELS: tuple[KernelSpec, ...] = (LITE, IPYKERNEL)
+# xeus-python (C++ core, Python interpreter embedded): its kernel.json declares no interrupt_mode either.
+XEUS = KernelSpec("xeus-python", "xpython_launcher", "signal")
+KERNELS: tuple[KernelSpec, ...] = (LITE, IPYKERNEL, XEUS)
+#: the kernels ours is compared with, in table order
+PEERS: tuple[KernelSpec, ...] = (IPYKERNEL, XEUS)
 
 
 def _local_port_range() -> tuple[int, int]:
@@ -158,6 +162,28 @@ class KernelProcess:
             except (OSError, ValueError, IndexError):
                 continue
         return total
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the kernel process, all its threads included.
+
+        On a shared machine wall-clock rows swing with other load; CPU time per operation moves much less, so
+        some rows report it in their note.
+        """
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # after the command name: state(0) ... utime(11) stime(12), in clock ticks
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_cpu_quiet(self, quiet: float = 0.3, limit: float = 15.0) -> None:
+        """Wait until the kernel uses no CPU for ``quiet`` seconds (its background start-up work is over), so
+        that CPU time read afterwards belongs to what the metric sends. Gives up silently after ``limit``."""
+        deadline = time.perf_counter() + limit
+        last = self.cpu_seconds()
+        while time.perf_counter() < deadline:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now == last:
+                return
+            last = now
 
     def kill(self) -> None:
         if self.proc is None:

@@ -7,7 +7,16 @@ import time
 
 from bench.kernels import KernelProcess, KernelSpec
 from bench.rawclient import Message, RawClient
-from bench.registry import Measurement, MetricError, RunContext, absolute, median, metric, percentile
+from bench.registry import (
+    Measurement,
+    MetricError,
+    RunContext,
+    absolute,
+    median,
+    metric,
+    percentile,
+    relative,
+)
 from bench.session import ready_kernel
 
 # Once execute_input is out the kernel is about to run user code; this margin makes sure the
@@ -171,9 +180,13 @@ def _pings_during(client: RawClient, code: str, limit: float) -> tuple[list[floa
             raise MetricError(f"the cell did not finish within {limit:g} s")
 
 
-@metric("heartbeat_gil", better="lower", unit="ms", targets=[absolute(1)])
+@metric("heartbeat_gil", better="lower", unit="ms", targets=[relative(1)])
 def heartbeat_gil(ctx: RunContext, spec: KernelSpec) -> Measurement:
-    """Worst heartbeat echo while the main thread holds the GIL inside a catastrophic regex."""
+    """p99.9 of thousands of heartbeat echoes while the main thread holds the GIL inside a catastrophic regex.
+
+    The worst single ping is the VM scheduler's doing on any kernel (see the noise floor in the note), so the
+    row compares a high percentile over many pings instead.
+    """
     size = ctx.n(26, 24)
     floor_s = ctx.n(10, 3) / 10
     with ready_kernel(spec) as (_kernel, client):
@@ -189,9 +202,12 @@ def heartbeat_gil(ctx: RunContext, spec: KernelSpec) -> Measurement:
             f"while time.perf_counter() - t < {floor_s}: h.update(b)",
             60,
         )
+    if len(pings) < 1000:
+        raise MetricError(f"only {len(pings)} pings during the cell: too few for a p99.9")
     return Measurement(
-        max(pings),
+        percentile(pings, 99.9),
         "ms",
-        f"{len(pings)} pings over the {busy_for:.1f} s cell, p99 {percentile(pings, 99):.3f} ms; "
-        f"noise floor (GIL released, same load): worst {max(floor):.1f} ms",
+        f"{len(pings)} pings over the {busy_for:.1f} s cell, p99 {percentile(pings, 99):.3f} ms, "
+        f"worst {max(pings):.1f} ms; noise floor (GIL released, same load): p99.9 "
+        f"{percentile(floor, 99.9):.3f} ms, worst {max(floor):.1f} ms",
     )

@@ -46,7 +46,7 @@ def _one_raw_launch(spec: KernelSpec) -> float:
             return reply.received_at - started
 
 
-@metric("launch_raw", better="lower", unit="ms", targets=[relative(0.5)])
+@metric("launch_raw", better="lower", unit="ms", targets=[relative(0.5), relative(1, "xeus-python")])
 def launch_raw(ctx: RunContext, spec: KernelSpec) -> Measurement:
     """Spawn → first kernel_info_reply on a raw DEALER connected before the spawn (median)."""
     warmup, runs = _launch_counts(ctx)

@@ -64,8 +64,15 @@ class Message:
 
     @property
     def parent_id(self) -> str | None:
-        value = self.parent.get("msg_id")
+        parent = self.parent
+        # a kernel may send `null` rather than `{}` for "no parent" (xeus-python does before its first request)
+        value = parent.get("msg_id") if isinstance(parent, dict) else None
         return value if isinstance(value, str) else None
+
+    @property
+    def wire_bytes(self) -> int:
+        """Size of the signed frames (signature, four JSON parts, buffers): what the message cost on the wire."""
+        return sum(len(f) for f in self.frames)
 
     def is_idle(self) -> bool:
         return self.msg_type == "status" and self.content.get("execution_state") == "idle"

@@ -7,7 +7,7 @@ A metric module decorates functions with :func:`metric`; ``bench.run`` imports e
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -22,7 +22,11 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_introspect",
     "bench.metrics_gui",
     "bench.metrics_restart",
+    "bench.metrics_outputs",
+    "bench.metrics_memory",
+    "bench.metrics_iopub",
     "bench.metrics_load",
+    "bench.metrics_dap",
     "bench.metrics_iep",
 )
 
@@ -40,23 +44,45 @@ class Measurement:
     note: str = ""
 
 
+#: ``Target.peer`` value meaning "whichever of the peers did better on this row"
+BEST = "best"
+
+
 @dataclass(frozen=True)
 class Target:
-    """One pass/fail condition, either relative to ipykernel (``ratio``) or absolute (``absolute``)."""
+    """One pass/fail condition: relative to a peer kernel (``ratio``) or absolute (``absolute``).
+
+    ``peer`` names the kernel a ratio is taken against: ``"ipykernel"``, ``"xeus-python"``, or ``BEST`` for the
+    better of the two on this row (a missing or failed peer is skipped; none left means "n/a").
+    """
 
     kind: Literal["ratio", "absolute"]
     bound: float
+    peer: str = "ipykernel"
 
     def describe(self, better: Better, unit: str) -> str:
         op = "≤" if better == "lower" else "≥"
         if self.kind == "ratio":
-            if better == "lower" and self.bound < 1:
-                return f"≤ 1/{1 / self.bound:g} of ipykernel"
-            return f"{op} {self.bound:g}x ipykernel"
+            who = "the better peer" if self.peer == BEST else self.peer
+            if self.bound == 1:
+                return f"{op} {who}"
+            inverse = 1 / self.bound
+            if better == "lower" and self.bound < 1 and abs(inverse - round(inverse)) < 1e-9:
+                return f"≤ 1/{round(inverse)} of {who}"
+            return f"{op} {self.bound:g}x {who}"
         return f"{op} {self.bound:g} {unit}"
 
-    def met(self, better: Better, lite: float, reference: float | None) -> bool | None:
+    def reference(self, better: Better, refs: Mapping[str, float | None]) -> float | None:
+        if self.peer != BEST:
+            return refs.get(self.peer)
+        values = [v for v in refs.values() if v is not None]
+        if not values:
+            return None
+        return min(values) if better == "lower" else max(values)
+
+    def met(self, better: Better, lite: float, refs: Mapping[str, float | None]) -> bool | None:
         if self.kind == "ratio":
+            reference = self.reference(better, refs)
             if reference is None or reference == 0:
                 return None
             ratio = lite / reference
@@ -107,9 +133,14 @@ def metric(
     return register
 
 
-def relative(bound: float) -> Target:
-    """lite/ipykernel must be on the good side of ``bound`` (direction given by the metric's ``better``)."""
-    return Target("ratio", bound)
+def relative(bound: float, peer: str = "ipykernel") -> Target:
+    """lite/peer must be on the good side of ``bound`` (direction given by the metric's ``better``)."""
+    return Target("ratio", bound, peer)
+
+
+def at_least_best(bound: float = 1.0) -> Target:
+    """As good as the better of ipykernel and xeus-python on this row (the issue's target for new rows)."""
+    return Target("ratio", bound, BEST)
 
 
 def absolute(bound: float) -> Target:

@@ -152,7 +152,7 @@ class Monitor:
         for sock in (self.iopub, self.hb):
             sock.linger = 0
             if keys is not None:
-                from .kernel.curve import apply_client
+                from .zmqcurve import apply_client
 
                 # the heartbeat gets a pair of its own, as jupyter_client's does
                 apply_client(sock, keys, ephemeral=sock is self.hb)

@@ -2,7 +2,7 @@
 
 The ``*_request`` functions are pure: buffer text in, code plus ``origin`` metadata out (the kernel then
 reports tracebacks, pdb frames and SyntaxErrors at the buffer's own path and lines). They wrap the client
-library's builders (``ipykernel_lite.client.editor``) with what a shell shows and an editor does next.
+library's run planner (``ipykernel_lite.client.runs``) with what a shell shows and an editor does next.
 ``EditorActions`` reads the text and cursor of any ``QPlainTextEdit``/``QTextEdit`` and runs them in a shell.
 """
 
@@ -18,7 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from ipykernel_lite.cells import cell_at, cells_below
-from ipykernel_lite.client import editor as editor_requests
+from ipykernel_lite.client.runs import PlannedRun, plan_runs
+from ipykernel_lite.protocol.origin import Origin
 
 if TYPE_CHECKING:
     from .shell import ShellWidget
@@ -58,29 +59,32 @@ def _name(path: str) -> str:
 
 def selection_request(text: str, start_line: int, end_line: int, path: str) -> RunRequest:
     """Lines ``start_line``..``end_line`` (1-based, inclusive), dedented; tracebacks name those lines."""
-    code, metadata = editor_requests.selection_request(text, start_line, end_line, path=path)
+    run = _first(plan_runs(text, start_line, path=path, scope="selection", end_line=end_line), path, start_line)
     lines = f"line {start_line}" if start_line == end_line else f"lines {start_line}-{end_line}"
-    return RunRequest(code, metadata["origin"], label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1)
+    return RunRequest(
+        run.code, run.origin.as_metadata(), label=f"[run {lines} of {_name(path)}]", next_line=end_line + 1
+    )
 
 
 def words_request(text: str, selected: str, line: int, path: str) -> RunRequest:
     """Part of one line (Pyzo's "run selection" on a few words, e.g. an expression to look at)."""
-    _, metadata = editor_requests.selection_request(text, line, line, path=path)
+    origin = selection_request(text, line, line, path).origin
     code = selected.strip()
-    return RunRequest(code, metadata["origin"], label=f"[run {code!r} from line {line} of {_name(path)}]")
+    return RunRequest(code, origin, label=f"[run {code!r} from line {line} of {_name(path)}]")
 
 
 def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> RunRequest:
     """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails. A markdown
     cell gives empty code."""
     cell = cell_at(text, line)
-    code, metadata = editor_requests.cell_request(text, line, path=path)
+    # the planner skips markdown and blank cells: the request is then empty, with the cell's origin
+    run = _first(plan_runs(text, line, path=path, scope="cell"), path, cell.code_start_line, cell.title or None)
     below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
     title = cell.title or "(top of file)"
     verb = "debug" if debug else "run"
     return RunRequest(
-        code if cell.kind == "code" else "",
-        metadata["origin"],
+        run.code,
+        run.origin.as_metadata(),
         post_mortem=debug,
         label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
         next_line=below[0].start_line if below else None,
@@ -90,8 +94,13 @@ def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> Run
 def file_request(text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True) -> RunRequest:
     """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
     file's folder (``cwd``). Unsaved changes are what runs."""
-    code, metadata = editor_requests.file_request(path, text=text, argv=argv, cwd=cwd)
-    return RunRequest(code, metadata["origin"], label=f"[run file {_name(path)}]")
+    run = _first(plan_runs(text, 1, path=path, scope="file", argv=argv, cwd=cwd), path, 1)
+    return RunRequest(run.code, run.origin.as_metadata(), label=f"[run file {_name(path)}]")
+
+
+def _first(runs: list[PlannedRun], path: str, line: int, cell: str | None = None) -> PlannedRun:
+    """The one planned run, or an empty one (nothing to run) with the place it would have come from."""
+    return runs[0] if runs else PlannedRun("", Origin(path, max(1, line), cell), None)
 
 
 def cursor_lines(editor: Editor) -> tuple[int, int, int]:

@@ -1,42 +1,27 @@
 """A kernel client that lives in the host editor's Qt event loop: every message arrives as a Qt signal.
 
-Framing and signing are ``ipykernel_lite.protocol``'s (MessageFactory, WireCodec); the kernel process is a
-``KernelManager``'s (see lifecycle.py). Nothing here blocks: requests return their msg_id at once, replies come
-back as signals, and readiness is a handshake driven by the kernel's messages.
+A Qt shell around the client core (``ipykernel_lite.client.core``): request contents come from the core's
+table, readiness is the core's state machine, input replies are the core's; the sockets are qtsockets.py's and
+the kernel process is a ``KernelManager``'s (see lifecycle.py). Nothing here blocks: requests return their
+msg_id at once, replies come back as signals.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ipykernel_lite.client import KernelDied, KernelManager
-from ipykernel_lite.protocol import Message, MessageFactory
+from ipykernel_lite.client import KernelDied, KernelManager, KernelState
+from ipykernel_lite.client.core import ClientCore, Outgoing
+from ipykernel_lite.protocol import Message
 
-from .handshake import ReadyCheck
 from .lifecycle import KernelLifecycle
 from .qtsockets import KernelChannels
 
 #: while a (re)started kernel has answered kernel_info but no IOPub message proved our subscription, ask again
 HANDSHAKE_RETRY_MS = 500
-REQUEST_CHANNELS = ("shell", "control", "stdin")
-
-
-class KernelState(str, Enum):
-    """``busy`` means running code (an execute_request), not answering a completion."""
-
-    NOT_STARTED = "not-started"
-    STARTING = "starting"
-    IDLE = "idle"
-    BUSY = "busy"
-    RESTARTING = "restarting"
-    STOPPING = "stopping"
-    STOPPED = "stopped"
-    DEAD = "dead"
-
 
 _LIVE = (KernelState.IDLE, KernelState.BUSY)
 _COMING = (KernelState.STARTING, KernelState.RESTARTING)
@@ -48,7 +33,7 @@ class QtKernelClient(QObject):
     """Starts a kernel and talks to it without blocking the Qt event loop.
 
     Requests sent while the kernel is (re)starting are held back and go out once it is ready (see
-    handshake.py). ``current_message`` is the message whose signal is being emitted, for slots that want its
+    client/core/ready.py). ``current_message`` is the message whose signal is being emitted, for slots that want its
     header or parent.
     """
 
@@ -86,19 +71,20 @@ class QtKernelClient(QObject):
         super().__init__(parent)
         self._km = manager if manager is not None else KernelManager()
         self.ready_timeout = ready_timeout
-        self._factory = MessageFactory(session, username="iep")
+        # signing is the sockets' (qtsockets.py): the core here builds and routes, it never encodes
+        self._core = ClientCore(b"", session=session, username="iep")
         self._channels: KernelChannels | None = None
         self._state = KernelState.NOT_STARTED
         self._death: KernelDied | None = None
         self._info: dict[str, Any] | None = None
         self._current: Message | None = None
         self._last_input_request: Message | None = None
-        self._backlog: list[tuple[str, Message]] = []
+        self._backlog: list[Outgoing] = []
         # execute requests sent and not answered yet; and the last answered ones, whose late IOPub busy
         # (IOPub lags behind shell under a flood) must not make the kernel look busy again
         self._running: set[str] = set()
         self._answered: deque[str] = deque(maxlen=64)
-        self._ready = ReadyCheck()
+        self._ready = self._core.ready
         self._life = KernelLifecycle(self._km, restart_grace, self)
         self._life.launched.connect(self._on_launched)
         self._life.died.connect(self._die)
@@ -212,96 +198,78 @@ class QtKernelClient(QObject):
         *,
         origin: dict[str, Any] | None = None,
         post_mortem: bool = False,
-        silent: bool = False,
-        store_history: bool = True,
         allow_stdin: bool = True,
-        stop_on_error: bool = True,
-        user_expressions: dict[str, str] | None = None,
         metadata: dict[str, Any] | None = None,
+        **options: Any,
     ) -> str:
         """Send an execute_request; ``origin`` is ``{"path", "line", ...}`` (editor code), ``post_mortem``
-        stops in the debugger where it fails."""
+        stops in the debugger where it fails. ``options``: the request's other fields (silent,
+        store_history, stop_on_error, user_expressions), defaults from the client core's request table."""
         md = dict(metadata or {})
         if origin is not None:
             md["origin"] = origin
         if post_mortem:
             md["post_mortem"] = True
-        content = {
-            "code": code,
-            "silent": silent,
-            "store_history": store_history,
-            "user_expressions": user_expressions or {},
-            "allow_stdin": allow_stdin,
-            "stop_on_error": stop_on_error,
-        }
-        return self.send_request("shell", "execute_request", content, md)
+        return self._request("execute_request", metadata=md, code=code, allow_stdin=allow_stdin, **options)
 
     def complete(self, code: str, cursor_pos: int | None = None, *, channel: str = "shell") -> str:
-        pos = len(code) if cursor_pos is None else cursor_pos
-        return self.send_request(channel, "complete_request", {"code": code, "cursor_pos": pos})
+        return self._request("complete_request", channel=channel, code=code, cursor_pos=cursor_pos)
 
     def inspect(
         self, code: str, cursor_pos: int | None = None, detail_level: int = 0, *, channel: str = "shell"
     ) -> str:
         """inspect_request; inside a call's parentheses the reply's ``metadata.calltip`` describes the call."""
-        pos = len(code) if cursor_pos is None else cursor_pos
-        content = {"code": code, "cursor_pos": pos, "detail_level": detail_level}
-        return self.send_request(channel, "inspect_request", content)
+        return self._request(
+            "inspect_request", channel=channel, code=code, cursor_pos=cursor_pos, detail_level=detail_level
+        )
 
     def is_complete(self, code: str, *, channel: str = "shell") -> str:
-        return self.send_request(channel, "is_complete_request", {"code": code})
+        return self._request("is_complete_request", channel=channel, code=code)
 
     def pause(self) -> str:
         """control pause_request: stop the running cell in the debugger. Its reply comes as ``replyReceived``
         (``paused`` false when nothing ran; an error reply from kernels without pause)."""
-        return self.send_request("control", "pause_request", {})
+        return self._request("pause_request")
 
     def input_reply(self, value: str) -> None:
         """Answer the pending input_request (``"\\x04"`` means end of input)."""
         parent, self._last_input_request = self._last_input_request, None
-        msg = self._message("input_reply", {"value": value}, parent=parent)
-        self._send("stdin", msg)
+        self._send(self._core.input_reply(value, parent))
 
     def send_request(
         self, channel: str, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None
     ) -> str:
         """Any request; returns its msg_id. Its reply arrives as ``replyReceived``."""
-        if channel not in REQUEST_CHANNELS:
-            raise ValueError(f"channel must be one of {', '.join(REQUEST_CHANNELS)}; got {channel!r}")
-        msg = self._message(msg_type, content, metadata=metadata)
-        self._send(channel, msg)
-        if msg_type in _RUNS:
-            self._running.add(msg.msg_id)
-        return msg.msg_id
+        out = self._core.message(channel, msg_type, content, metadata)
+        self._send(out)
+        return out.msg_id
 
     # -- sending --------------------------------------------------------------------------------------------
-    def _message(
-        self,
-        msg_type: str,
-        content: dict[str, Any],
-        *,
-        metadata: dict[str, Any] | None = None,
-        parent: Message | None = None,
-    ) -> Message:
-        return self._factory.message(msg_type, content, parent=parent, metadata=metadata, identities=[])
+    def _request(self, msg_type: str, **params: Any) -> str:
+        """A request from the core's table; returns its msg_id."""
+        out = self._core.build(msg_type, **params)
+        self._send(out)
+        return out.msg_id
 
-    def _send(self, channel: str, msg: Message) -> None:
+    def _send(self, out: Outgoing) -> None:
+        if out.msg.msg_type in _RUNS:
+            self._running.add(out.msg_id)
         if self._state in _COMING:
-            self._backlog.append((channel, msg))
+            self._backlog.append(out)
         elif self._state in _LIVE:
-            self._send_now(channel, msg)
+            self._send_now(out)
         else:
             reason = f": {self._death.reason}" if self._death is not None else ""
-            raise RuntimeError(f"cannot send {msg.msg_type}: the kernel is {self._state.value}{reason}")
+            raise RuntimeError(f"cannot send {out.msg.msg_type}: the kernel is {self._state.value}{reason}")
 
-    def _send_now(self, channel: str, msg: Message) -> None:
+    def _send_now(self, out: Outgoing) -> None:
         if self._channels is not None:
-            self._channels.send(channel, msg)
+            self._channels.send(out.channel, out.msg)
 
     # -- connection -----------------------------------------------------------------------------------------
     def _connect(self) -> None:
         if self._channels is None:
-            self._channels = KernelChannels(self._km.info, self._factory.session.encode(), self._dispatch, self)
+            self._channels = KernelChannels(self._km.info, self._core.session.encode(), self._dispatch, self)
             self._channels.linkChanged.connect(self._check_ready)
 
     def _disconnect(self) -> None:
@@ -318,9 +286,7 @@ class QtKernelClient(QObject):
         self._ready_deadline.start(int(self.ready_timeout * 1000))
 
     def _send_kernel_info(self) -> None:
-        msg = self._message("kernel_info_request", {})
-        self._ready.asked(msg.msg_id)
-        self._send_now("shell", msg)
+        self._send_now(self._core.ready_probe())
 
     def _stop_handshake(self) -> None:
         self._ready.stop()
@@ -329,7 +295,7 @@ class QtKernelClient(QObject):
 
     def _check_ready(self) -> None:
         channels = self._channels
-        info = self._ready.ready_info(channels.stdin_linked) if channels is not None else None
+        info = self._ready.info(channels.stdin_linked()) if channels is not None else None
         if info is None:
             return
         was_restart = self._state is KernelState.RESTARTING
@@ -337,8 +303,8 @@ class QtKernelClient(QObject):
         self._stop_handshake()
         self._set_state(KernelState.IDLE)
         backlog, self._backlog = self._backlog, []
-        for channel, msg in backlog:
-            self._send_now(channel, msg)
+        for out in backlog:
+            self._send_now(out)
         if was_restart:
             self.restarted.emit()
         self.ready.emit(self._info)

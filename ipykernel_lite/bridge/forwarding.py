@@ -60,7 +60,7 @@ class Forwarder:
             if m.msg_type == "status":
                 state = m.content.get("execution_state")
                 if state == "busy" or state == "idle":
-                    self._set_state(state)
+                    self._set_state(KernelState(state))
             elif m.msg_type in OUTPUT_TYPES:
                 self._output(msg_id, tag, m)
 
@@ -75,7 +75,7 @@ class Forwarder:
             state = msg.content.get("execution_state")
             # the idle of a request whose caller stopped waiting still tells the state
             if parent in self._tags and (state == "busy" or state == "idle"):
-                self._set_state(state)
+                self._set_state(KernelState(state))
             return
         if msg.msg_type in OUTPUT_TYPES:
             self._output(parent or None, self._tags.get(parent) if parent else None, msg)

@@ -7,9 +7,10 @@ import asyncio
 import re
 from typing import Any
 
+from ..client.runs import plan_runs
 from .errors import BridgeError
 from .positions import from_codepoints, to_codepoints
-from .runs import plan_runs
+from .runs import cell_info
 from .schema import (
     INVALID_PARAMS,
     UNKNOWN_KERNEL,
@@ -24,6 +25,7 @@ from .schema import (
     InspectResult,
     InterruptResult,
     KernelParams,
+    KernelState,
     PauseResult,
     RestartParams,
     RunCellParams,
@@ -32,6 +34,8 @@ from .schema import (
     ShutdownResult,
     StartParams,
     StartResult,
+    VariablesParams,
+    VariablesResult,
 )
 from .session import Execution, KernelSession, Notify
 
@@ -60,7 +64,7 @@ class Bridge:
         s = self.sessions.get(p.kernel)
         if s is not None:
             await s.wait_started()
-            if s.state not in ("dead", "stopped"):
+            if s.state not in (KernelState.DEAD, KernelState.STOPPED):
                 return s.describe(False)
             await s.shutdown()
             if self.sessions.get(p.kernel) is s:
@@ -119,17 +123,26 @@ class Bridge:
     async def run_cell(self, p: RunCellParams) -> RunCellResult:
         s = await self._ready_session(p.kernel)
         try:
-            planned = plan_runs(p)
+            planned = plan_runs(
+                p.text,
+                p.line,
+                path=p.path,
+                scope=p.scope,
+                end_line=p.end_line,
+                cwd=p.cwd,
+                as_main=p.as_main,
+                argv=p.argv,
+            )
         except ValueError as e:
             raise BridgeError(INVALID_PARAMS, str(e))
         runs: list[ExecuteOutcome] = []
         status = "ok"
         for run in planned:
-            metadata: dict[str, Any] = {"origin": run.origin.model_dump(exclude_none=True)}
+            metadata: dict[str, Any] = {"origin": run.origin.as_metadata()}
             if p.post_mortem:
                 metadata["post_mortem"] = True
             done = await s.execute(Execution(run.code, metadata, p.tag))
-            runs.append(done.model_copy(update={"cell": run.cell}))
+            runs.append(done.model_copy(update={"cell": cell_info(run.cell)}))
             if done.status != "ok":
                 # "run below" stops at the first failure, as a notebook's "run all" does
                 status = done.status
@@ -187,6 +200,18 @@ class Bridge:
             markdown=markdown if isinstance(markdown, str) else None,
             calltip=calltip,
         )
+
+    async def variables(self, p: VariablesParams) -> VariablesResult:
+        from ..protocol.models.extensions import VariableRow
+
+        s = await self._ready_session(p.kernel)
+        if "variables" not in (s.kernel_info.get("supported_features") or []):
+            # another kernel (ipykernel…): an empty view, not an error on every refresh
+            return VariablesResult(variables=[])
+        content = {"path": p.path, "limit": p.limit}
+        reply = await s.request("control", "variables_request", content, p.timeout)
+        rows = [VariableRow.model_validate(r) for r in reply.get("variables") or []]
+        return VariablesResult(variables=rows, truncated=_int(reply.get("truncated"), 0))
 
 
 def _int(value: object, default: int) -> int:

@@ -16,12 +16,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin
+from ..client.state import KernelState
+from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin, VariableRow
 
 DEFAULT_KERNEL = "default"
 
 Encoding = Literal["utf-16", "utf-32"]
-KernelState = Literal["starting", "idle", "busy", "restarting", "dead", "stopped"]
 RunScope = Literal["cell", "below", "selection", "line", "file"]
 
 
@@ -38,6 +38,16 @@ class KernelParams(BridgeModel):
 # --- start / restart ------------------------------------------------------------------------------------------
 
 
+class ServerParams(BridgeModel):
+    """A Jupyter Server / Kernel Gateway / Enterprise Gateway to run the kernel on (docs/remote.md)."""
+
+    url: str = Field(description="The server's base URL, http(s)://host:port[/base].")
+    token: str | None = Field(default=None, description="The server's token (sent as 'Authorization: token').")
+    kernel_name: str | None = Field(default=None, description="Kernelspec to start there; default: the server's.")
+    headers: dict[str, str] | None = Field(default=None, description="Extra HTTP headers (a JupyterHub token).")
+    ca_file: str | None = Field(default=None, description="CA bundle to verify an https server against.")
+
+
 class StartParams(KernelParams):
     """Start a kernel under an id of the editor's choosing; an id whose kernel runs is left as it is."""
 
@@ -51,6 +61,11 @@ class StartParams(KernelParams):
         default="signal", description="SIGINT to the process, or interrupt_request on the control channel."
     )
     ready_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for the kernel to answer.")
+    server: ServerParams | None = Field(
+        default=None,
+        description="Run the kernel on this Jupyter server instead of here (argv, cwd, env and interrupt_mode "
+        "are then the server's business).",
+    )
 
 
 class StartResult(BridgeModel):
@@ -188,6 +203,23 @@ class InspectResult(BridgeModel):
     calltip: Calltip | None = Field(default=None, description="Set when the cursor is inside a call.")
 
 
+# --- variables view -------------------------------------------------------------------------------------------------
+
+
+class VariablesParams(KernelParams):
+    """The kernel's variables as rows (control ``variables_request``): answered while a cell runs, without
+    running user code. With ``path`` (a row's), what that row's value contains."""
+
+    path: list[str | int] | None = Field(default=None, description="A row's path, to expand it; None: the top.")
+    limit: int = Field(default=500, ge=1, le=10_000)
+    timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for the kernel's reply.")
+
+
+class VariablesResult(BridgeModel):
+    variables: list[VariableRow]
+    truncated: int = Field(default=0, description="Rows left out by limit.")
+
+
 # --- stdin, interrupt, pause, shutdown ---------------------------------------------------------------------------
 
 
@@ -232,7 +264,7 @@ class OutputParams(BridgeModel):
 
 class StatusParams(BridgeModel):
     kernel: str
-    state: KernelState
+    state: KernelState = Field(strict=False, description="The kernel's state (client/state.py); a string in JSON.")
 
 
 class InputRequestParams(BridgeModel):
@@ -284,6 +316,7 @@ METHODS: dict[str, tuple[type[BridgeModel], type[BridgeModel]]] = {
     "run_cell": (RunCellParams, RunCellResult),
     "complete": (CompleteParams, CompleteResult),
     "inspect": (InspectParams, InspectResult),
+    "variables": (VariablesParams, VariablesResult),
     "input_reply": (InputReplyParams, InputReplyResult),
     "interrupt": (KernelParams, InterruptResult),
     "pause": (KernelParams, PauseResult),

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import BridgeError, died_data, kernel_died
 from .forwarding import Forwarder, Notify
@@ -61,7 +61,7 @@ class KernelSession:
     def __init__(self, name: str, notify: Notify) -> None:
         self.name = name
         self._notify = notify
-        self.state: KernelState = "starting"
+        self.state: KernelState = KernelState.STARTING
         self.km: KernelManager | None = None
         self.kc: AsyncClient | None = None
         self.kernel_info: dict[str, Any] = {}
@@ -98,7 +98,9 @@ class KernelSession:
     async def start(self, p: StartParams) -> StartResult:
         from ..client import KernelDied, KernelManager
 
-        self._notify("status", StatusParams(kernel=self.name, state="starting"))
+        self._notify("status", StatusParams(kernel=self.name, state=KernelState.STARTING))
+        if p.server is not None:
+            return await self._start_remote(p)
         try:
             km = KernelManager(p.argv, cwd=p.cwd, env=p.env, interrupt_mode=p.interrupt_mode)
             # ours before it starts: a failed launch still leaves a connection file for _teardown to remove
@@ -116,11 +118,29 @@ class KernelSession:
                 raise BridgeError(TIMEOUT, str(e))
         except BaseException:
             await self._teardown()
-            self._set_state("stopped")
+            self._set_state(KernelState.STOPPED)
             self._started.set()
             raise
         self._start_pumps()
-        self._set_state("idle")
+        self._set_state(KernelState.IDLE)
+        self._started.set()
+        return self.describe(True)
+
+    async def _start_remote(self, p: StartParams) -> StartResult:
+        from ..client import ClientError
+        from .remote import start_remote
+
+        assert p.server is not None
+        try:
+            km, kc = await start_remote(p.server, p.ready_timeout)
+        except ClientError as e:
+            self._set_state(KernelState.STOPPED)
+            self._started.set()
+            raise BridgeError(KERNEL_ERROR, f"cannot start the kernel on {p.server.url}: {e}", {"url": p.server.url})
+        self.km, self.kc = cast("KernelManager", km), kc
+        self.kernel_info = await kc.kernel_info()
+        self._start_pumps()
+        self._set_state(KernelState.IDLE)
         self._started.set()
         return self.describe(True)
 
@@ -133,7 +153,7 @@ class KernelSession:
         km, kc = self._require()
         async with self._lifecycle:
             self._expect_exit = True
-            self._set_state("restarting")
+            self._set_state(KernelState.RESTARTING)
             self._cut_inflight(BridgeError(KERNEL_DIED, "the kernel was restarted", {"reason": "restart"}))
             try:
                 await asyncio.to_thread(km.restart, timeout=p.timeout)
@@ -146,17 +166,17 @@ class KernelSession:
             finally:
                 self._expect_exit = False
             self._start_pumps()
-            self._set_state("idle")
+            self._set_state(KernelState.IDLE)
             return self.describe(True)
 
     async def shutdown(self) -> None:
         async with self._lifecycle:
-            if self.state == "stopped":
+            if self.state == KernelState.STOPPED:
                 return
             self._expect_exit = True
             self._cut_inflight(BridgeError(KERNEL_DIED, "the kernel was shut down", {"reason": "shutdown"}))
             await self._teardown()
-            self._set_state("stopped")
+            self._set_state(KernelState.STOPPED)
 
     async def _teardown(self) -> None:
         for task in self._pumps:
@@ -177,24 +197,24 @@ class KernelSession:
         self._fwd.clear_inputs()
 
     def _require(self) -> tuple[KernelManager, AsyncClient]:
-        if self.km is None or self.kc is None or self.state == "stopped":
+        if self.km is None or self.kc is None or self.state == KernelState.STOPPED:
             raise BridgeError(UNKNOWN_KERNEL, f"the kernel {self.name!r} is not running")
         return self.km, self.kc
 
     def _require_alive(self) -> tuple[KernelManager, AsyncClient]:
         km, kc = self._require()
-        if self.state == "dead":
+        if self.state == KernelState.DEAD:
             reason = died_data(km.death_reason())
             raise BridgeError(KERNEL_DIED, f"the kernel {self.name!r} is dead; restart it", reason)
-        if self.state == "restarting":
+        if self.state == KernelState.RESTARTING:
             raise BridgeError(KERNEL_DIED, f"the kernel {self.name!r} is restarting", {"reason": "restart"})
         return km, kc
 
     def _declare_dead(self, e: KernelDied) -> None:
-        if self.state in ("dead", "stopped"):
+        if self.state in (KernelState.DEAD, KernelState.STOPPED):
             return
         self._fwd.clear_inputs()
-        self._set_state("dead")
+        self._set_state(KernelState.DEAD)
         self._notify(
             "kernel_died",
             KernelDiedParams(

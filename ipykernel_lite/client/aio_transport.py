@@ -1,13 +1,13 @@
 """The asyncio client's machinery: sockets, the one reader task, and waiting in slices.
 
-The reader polls every socket (zmq.asyncio) and routes each message by its parent msg_id (Mailbox); waiters
-sleep on a future the reader resolves, waking at least once per slice to look at the kernel's health.
+The reader polls every socket (zmq.asyncio) and feeds each message to the client core, which routes it by its
+parent msg_id; waiters sleep on a future the reader resolves, waking at least once per slice to look at the
+kernel's health.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from time import monotonic
 from typing import Any, cast
@@ -15,33 +15,17 @@ from typing import Any, cast
 import zmq
 import zmq.asyncio
 
-from ..protocol import ConnectionInfo, Message
-from .base import SLICE, SLICE_MS, ClientBase, DeathReason
+from ..protocol import ConnectionInfo
+from .base import SLICE, SLICE_MS, ClientBase
 from .channels import open_channels, repoint
-from .errors import ClientClosed
+from .core import Outgoing
+from .errors import ClientClosed, SendQueueFull
 
 
 class AsyncTransport(ClientBase):
-    def __init__(
-        self,
-        info: ConnectionInfo | str | os.PathLike[str],
-        *,
-        liveness: Callable[[], bool] | None = None,
-        death_reason: DeathReason | None = None,
-        session: str | None = None,
-        heartbeat_interval: float = 0.5,
-        max_queued: int = 1000,
-    ) -> None:
-        super().__init__(
-            info,
-            liveness=liveness,
-            death_reason=death_reason,
-            session=session,
-            heartbeat_interval=heartbeat_interval,
-            max_queued=max_queued,
-        )
+    def _connect(self) -> None:
         self._sockets, self._stdin_link = open_channels(
-            zmq.asyncio.Context.instance(), self.info, self.factory.session.encode()
+            zmq.asyncio.Context.instance(), self.info, self.session.encode()
         )
         # plain views of the same sockets: non-blocking reads and sends without a Future per message
         self._sync: dict[str, zmq.Socket[bytes]] = {
@@ -64,7 +48,7 @@ class AsyncTransport(ClientBase):
                 # its loop is closed: the task will never run again anyway
                 pass
         self._wake()
-        self.mailbox.pending.clear()
+        self.core.clear()
         self._stdin_link.close()
         for s in self._sockets.values():
             try:
@@ -86,14 +70,14 @@ class AsyncTransport(ClientBase):
         repoint(self._sockets, self.info, info)
         self.info = info
 
-    def _send(self, channel: str, msg: Message) -> None:
+    def _write(self, out: Outgoing) -> None:
         self._ensure_open()
-        sock = self._sync[channel]
+        sock = self._sync[out.channel]
         try:
-            sock.send_multipart(self.codec.serialize(msg), zmq.NOBLOCK)
+            sock.send_multipart(self.core.encode(out.msg), zmq.NOBLOCK)
         except zmq.Again:
-            raise TimeoutError(f"cannot send {msg.msg_type}: the {channel} queue to the kernel is full")
-        self._after_send(channel, sock)
+            raise SendQueueFull(f"cannot send {out.msg.msg_type}: the {out.channel} queue to the kernel is full")
+        self._after_send(out.channel, sock)
 
     def _send_ping(self, token: bytes) -> None:
         sock = self._sync["hb"]
@@ -108,6 +92,23 @@ class AsyncTransport(ClientBase):
         # queued; look ourselves (zmq's edge-triggered fd rule)
         if cast(int, sock.get(zmq.EVENTS)) & zmq.POLLIN and self._drain_socket(channel, sock):
             self._wake()
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """One heartbeat round trip; False if no echo within ``timeout``."""
+        self._ensure_open()
+        self._ensure_reader()
+        self._probe += 1
+        token = f"probe-{self._probe}".encode()
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._probes[token] = fut
+        try:
+            self._send_ping(token)
+            await asyncio.wait_for(fut, timeout)
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            self._probes.pop(token, None)
+        return True
 
     def _on_probe(self, token: bytes) -> None:
         fut = self._probes.pop(token, None)

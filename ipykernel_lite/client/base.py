@@ -1,5 +1,5 @@
-"""What the blocking and the async client share: codec, message stamping, routing, request contents, and the
-decision that the kernel is dead. No waiting happens here.
+"""What the two zmq shells (blocking, asyncio) share around the sans-IO core: the connection info, the
+kernel's health (liveness callback or heartbeats), and feeding socket reads to the core. No waiting here.
 """
 
 from __future__ import annotations
@@ -12,24 +12,21 @@ from typing import Any
 
 import zmq
 
-from ..protocol import ConnectionInfo, Message, MessageFactory, ProtocolError, Signer, WireCodec
+from ..protocol import ConnectionInfo, MessageFactory
 from ..protocol.connection import read_connection_file
+from .core import MESSAGE_CHANNELS, ClientCore, Mailbox, Outgoing
 from .errors import ClientClosed, KernelDied
 from .heartbeat import HeartMonitor
-from .routing import MESSAGE_CHANNELS, Mailbox, Pending
 
 log = logging.getLogger("ipykernel_lite.client")
 
 #: longest a wait sleeps between two looks at the kernel's health; bounds how late KernelDied can be
 SLICE = 0.1
 SLICE_MS = 100
-#: an execute answered with no IOPub message at all after this long lost its IOPub (see Pending.settled)
-IOPUB_GRACE = 3.0
 #: how long an execute with stdin allowed waits for the stdin channel to connect (see LinkWatch)
 STDIN_LINK_WAIT = 5.0
 #: default timeout of request/reply calls (complete, inspect, kernel_info …)
 DEFAULT_TIMEOUT = 10.0
-SEND_CHANNELS = ("shell", "control", "stdin")
 
 Liveness = Callable[[], bool]
 DeathReason = Callable[[], KernelDied]
@@ -52,21 +49,31 @@ class ClientBase:
         else:
             info = read_connection_file(info)
         self.info = info
-        self.factory = MessageFactory(session)
-        self.codec = WireCodec(Signer(info.key, info.signature_scheme))
-        self.mailbox = Mailbox(max_queued)
+        self.core = ClientCore(info.key, info.signature_scheme, session=session, max_queued=max_queued)
         self._liveness = liveness
         self._death_reason = death_reason
         # a manager's process check is exact; heartbeats are only the fallback without one
         self._heart = HeartMonitor(heartbeat_interval) if liveness is None else None
         self._last_check = float("-inf")
-        self._last_input_request: Message | None = None
         self._closed = False
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the shell's sockets (the constructor's last step)."""
+        raise NotImplementedError
 
     # -- properties -----------------------------------------------------------------------------------------
     @property
     def session(self) -> str:
-        return self.factory.session
+        return self.core.session
+
+    @property
+    def factory(self) -> MessageFactory:
+        return self.core.factory
+
+    @property
+    def mailbox(self) -> Mailbox:
+        return self.core.mailbox
 
     @property
     def closed(self) -> bool:
@@ -74,35 +81,20 @@ class ClientBase:
 
     @property
     def dropped(self) -> int:
-        """Messages lost because a ``recv`` queue overflowed (nobody read it)."""
-        return self.mailbox.dropped
+        """Unclaimed messages pushed out of a full ``recv`` queue (never a reply to a request of ours)."""
+        return self.core.mailbox.dropped
 
     def queued(self, channel: str) -> int:
         """How many messages wait in ``channel``'s queue for ``recv``."""
-        return len(self.mailbox.queues[check_channel(channel, MESSAGE_CHANNELS)])
+        if channel not in MESSAGE_CHANNELS:
+            raise ValueError(f"channel must be one of {', '.join(MESSAGE_CHANNELS)}; got {channel!r}")
+        return self.core.mailbox.queued(channel)
 
     def _ensure_open(self) -> None:
         if self._closed:
             raise ClientClosed("the client is closed")
 
-    # -- decoding -------------------------------------------------------------------------------------------
-    def _decode(self, channel: str, frames: list[bytes]) -> Message | None:
-        try:
-            return self.codec.deserialize(frames)
-        except ProtocolError as e:
-            # a forged or garbled message must not stop the client; it is simply not for us
-            log.warning("dropping a bad message on %s: %s", channel, e)
-            return None
-
-    def _note_input_request(self, msg: Message) -> None:
-        if msg.msg_type == "input_request":
-            self._last_input_request = msg
-
-    # -- liveness -------------------------------------------------------------------------------------------
-    def _heart_begin(self) -> None:
-        if self._heart is not None:
-            self._heart.begin(monotonic())
-
+    # -- feeding the core -----------------------------------------------------------------------------------
     def _send_ping(self, token: bytes) -> None:
         raise NotImplementedError
 
@@ -110,10 +102,10 @@ class ClientBase:
         """An echo that is not the monitor's: an explicit ``ping``'s (the async client resolves it)."""
 
     def _drain_socket(self, channel: str, sock: zmq.Socket[bytes]) -> bool:
-        """Read everything ``sock`` holds without blocking and route it; True if any message arrived."""
+        """Read everything ``sock`` holds without blocking and feed it to the core; True if any message came."""
         recv = sock.recv_multipart
+        got = False
         if channel == "hb":
-            got = False
             while True:
                 try:
                     frames = recv(zmq.NOBLOCK)
@@ -124,21 +116,22 @@ class ClientBase:
                     if self._heart is not None:
                         self._heart.echo(frames[-1], monotonic())
                     self._on_probe(frames[-1])
-        deliver = self.mailbox.deliver
-        decode = self._decode
-        got = False
+        feed = self.core.feed
         while True:
             try:
                 frames = recv(zmq.NOBLOCK)
             except zmq.Again:
                 break
-            msg = decode(channel, frames)
-            if msg is not None:
-                deliver(channel, msg)
+            if feed(channel, frames) is not None:
                 got = True
         if got and self._heart is not None:
             self._heart.alive(monotonic())
         return got
+
+    # -- liveness -------------------------------------------------------------------------------------------
+    def _heart_begin(self) -> None:
+        if self._heart is not None:
+            self._heart.begin(monotonic())
 
     def _check_alive(self, now: float) -> KernelDied | None:
         """Look at the kernel at most once per slice; return the error to raise if it is dead."""
@@ -164,79 +157,27 @@ class ClientBase:
             self._send_ping(token)
         return None
 
-    # -- request contents -----------------------------------------------------------------------------------
-    def _new_message(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None,
-        metadata: dict[str, Any] | None,
-        parent: Message | None,
-    ) -> Message:
-        check_channel(channel, SEND_CHANNELS)
-        # the factory keeps a parent's header bytes as they arrived: no re-serialisation
-        return self.factory.message(msg_type, content, parent=parent, metadata=metadata, identities=[])
+    # -- sending (the shells write frames) ------------------------------------------------------------------
+    def _write(self, out: Outgoing) -> None:
+        raise NotImplementedError
 
-    def _execute_pending(self, msg_id: str, hook_iopub: bool, takes_stdin: bool) -> Pending:
-        # registered before the request is sent: its first IOPub message may beat the send call returning
-        return self.mailbox.register(
-            Pending(msg_id, "shell", want_idle=True, takes_stdin=takes_stdin, hook_iopub=hook_iopub)
-        )
-
-    def _input_reply_message(self, value: str, parent: Message | None) -> Message:
-        parent = parent if parent is not None else self._last_input_request
-        return self._new_message("stdin", "input_reply", {"value": value}, None, parent)
-
-    @staticmethod
-    def _execute_content(
-        code: str,
-        silent: bool,
-        store_history: bool,
-        user_expressions: dict[str, str] | None,
-        allow_stdin: bool,
-        stop_on_error: bool,
-    ) -> dict[str, Any]:
-        return {
-            "code": code,
-            "silent": silent,
-            "store_history": store_history,
-            "user_expressions": user_expressions or {},
-            "allow_stdin": allow_stdin,
-            "stop_on_error": stop_on_error,
-        }
-
-    @staticmethod
-    def _history_content(
-        hist_access_type: str,
-        raw: bool,
-        output: bool,
-        session: int,
-        start: int,
-        stop: int | None,
-        n: int | None,
-        pattern: str | None,
-        unique: bool,
-        extra: dict[str, Any],
-    ) -> dict[str, Any]:
-        content: dict[str, Any] = {"hist_access_type": hist_access_type, "raw": raw, "output": output}
-        if hist_access_type == "range":
-            content.update(session=session, start=start, stop=stop)
-        elif hist_access_type == "tail":
-            content.update(n=n if n is not None else 10)
-        elif hist_access_type == "search":
-            content.update(pattern=pattern or "*", unique=unique, n=n)
-        content.update(extra)
-        return content
+    def send_nowait(self, channel: str, msg_type: str, *args: Any, **kwargs: Any) -> str:
+        """Send any message on shell, control or stdin without waiting; returns its msg_id. The arguments are
+        ``ClientCore.message``'s (content, metadata, parent=, buffers=). Its replies go to ``recv`` (or to a
+        later ``collect``) and are kept until taken, however many requests are in flight."""
+        out = self.core.message(channel, msg_type, *args, **kwargs)
+        # tracked before the write: its reply may be read while the write returns
+        self.core.sent(out)
+        try:
+            self._write(out)
+        except BaseException:
+            self.core.forget(out.msg_id)
+            raise
+        return out.msg_id
 
 
 def copy_info(info: ConnectionInfo) -> ConnectionInfo:
     return ConnectionInfo.from_dict(info.to_dict())
-
-
-def check_channel(channel: str, allowed: tuple[str, ...]) -> str:
-    if channel not in allowed:
-        raise ValueError(f"channel must be one of {', '.join(allowed)}; got {channel!r}")
-    return channel
 
 
 def shutdown_without_reply(died: KernelDied, restart: bool) -> dict[str, Any]:
@@ -245,8 +186,3 @@ def shutdown_without_reply(died: KernelDied, restart: bool) -> dict[str, Any]:
     if died.signal is not None or died.exit_code not in (None, 0):
         raise died
     return {"status": "ok", "restart": restart}
-
-
-def cursor_or_end(code: str, cursor_pos: int | None) -> int:
-    """Protocol 5.2+: cursor positions count unicode code points, which is what ``len(str)`` counts."""
-    return len(code) if cursor_pos is None else cursor_pos

@@ -1,4 +1,5 @@
-"""The blocking client: one thread, one poller over all channels, no helper threads.
+"""The blocking client: a zmq shell around the client core. One thread, one poller over all channels, no
+helper threads; it only waits on its own sockets (the protocol logic is the core's, the calls are calls.py's).
 
 Not thread-safe (zmq sockets are not): use it from one thread, or use AsyncClient.
 """
@@ -14,58 +15,27 @@ from typing import TYPE_CHECKING, Any
 import zmq
 
 from ..protocol import ConnectionInfo, Message
-from .base import (
-    DEFAULT_TIMEOUT,
-    IOPUB_GRACE,
-    SLICE_MS,
-    STDIN_LINK_WAIT,
-    ClientBase,
-    DeathReason,
-    check_channel,
-    cursor_or_end,
-    shutdown_without_reply,
-)
+from .base import SLICE_MS, STDIN_LINK_WAIT, ClientBase
+from .calls import ExecuteJob, KernelCalls, OnDied
 from .channels import open_channels, repoint
-from .editor import EditorCalls
-from .errors import ClientClosed, KernelDied, RequestTimeout
+from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
+from .errors import ClientClosed, KernelDied, RequestTimeout, SendQueueFull
 from .result import ExecuteResult
-from .routing import MESSAGE_CHANNELS, Pending
 
 if TYPE_CHECKING:
     from .comms import Comms
 
-OutputHook = Callable[[Message], None]
-StdinHook = Callable[[Message], str]
 
-
-class BlockingClient(ClientBase, EditorCalls):
-    """Talks to one kernel. Every high-level call returns the reply content, or raises TimeoutError or
-    KernelDied; messages it is not waiting for are queued for ``recv``.
+class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
+    """Talks to one kernel. Every high-level call returns the reply content, or raises a ``ClientError``
+    (RequestTimeout, KernelDied …); messages it is not waiting for are queued for ``recv``.
     """
 
-    def __init__(
-        self,
-        info: ConnectionInfo | str | os.PathLike[str],
-        *,
-        liveness: Callable[[], bool] | None = None,
-        death_reason: DeathReason | None = None,
-        session: str | None = None,
-        heartbeat_interval: float = 0.5,
-        max_queued: int = 1000,
-    ) -> None:
-        super().__init__(
-            info,
-            liveness=liveness,
-            death_reason=death_reason,
-            session=session,
-            heartbeat_interval=heartbeat_interval,
-            max_queued=max_queued,
-        )
+    def _connect(self) -> None:
         self._sockets: dict[str, zmq.Socket[bytes]]
-        self._sockets, self._stdin_link = open_channels(
-            zmq.Context.instance(), self.info, self.factory.session.encode()
-        )
-        self._channel_of = {s: ch for ch, s in self._sockets.items()}
+        self._sockets, self._stdin_link = open_channels(zmq.Context.instance(), self.info, self.session.encode())
+        self._channel_of: dict[Any, str] = {s: ch for ch, s in self._sockets.items()}
+        self._channel_of[self._stdin_link.monitor] = "link"
         hb = self._sockets["hb"]
         self._poll_all = zmq.Poller()
         for s in self._sockets.values():
@@ -77,10 +47,11 @@ class BlockingClient(ClientBase, EditorCalls):
             p.register(self._sockets[ch], zmq.POLLIN)
             p.register(hb, zmq.POLLIN)
             self._poll_one[ch] = p
+        # readiness also waits for the stdin link's handshake events
+        self._poll_ready = zmq.Poller()
+        for s in (*self._sockets.values(), self._stdin_link.monitor):
+            self._poll_ready.register(s, zmq.POLLIN)
         self._probe = 0
-        self._poll_link = zmq.Poller()
-        self._poll_link.register(self._stdin_link.monitor, zmq.POLLIN)
-        self._poll_link.register(hb, zmq.POLLIN)
 
     @classmethod
     def from_connection_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> BlockingClient:
@@ -90,7 +61,7 @@ class BlockingClient(ClientBase, EditorCalls):
         if self._closed:
             return
         self._closed = True
-        self.mailbox.pending.clear()
+        self.core.clear()
         self._stdin_link.close()
         for s in self._sockets.values():
             s.close()
@@ -108,180 +79,27 @@ class BlockingClient(ClientBase, EditorCalls):
         self.info = info
 
     # -- low level ------------------------------------------------------------------------------------------
-    def send(
-        self,
-        channel: str,
-        msg_type: str,
-        content: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-        *,
-        parent: Message | None = None,
-        buffers: list[bytes] | None = None,
-    ) -> str:
-        """Send a request on shell, control or stdin; returns its msg_id. Its replies go to ``recv``."""
-        msg = self._new_message(channel, msg_type, content, metadata, parent)
-        if buffers:
-            msg.buffers = buffers
-        self._send(channel, msg)
-        return msg.msg_id
+    #: ``send(channel, msg_type, content=None, metadata=None, *, parent=None, buffers=None) -> msg_id``
+    send = ClientBase.send_nowait
 
     def recv(self, channel: str, timeout: float | None = None) -> Message | None:
         """The next queued message of ``channel``; None after ``timeout`` seconds (None: wait as long as the
         kernel lives; 0: do not wait)."""
-        check_channel(channel, MESSAGE_CHANNELS)
-        q = self.mailbox.queues[channel]
-        if not q:
-            self._wait(lambda: bool(q), timeout, self._poll_one[channel])
-        msg = q.popleft() if q else None
-        if msg is not None and channel == "stdin":
-            self._note_input_request(msg)
-        return msg
+        n = self.queued(channel)
+        if not n:
+            box = self.core.mailbox
+            self._wait(lambda: box.queued(channel) > 0, timeout, self._poll_one[channel])
+        return self.core.take(channel)
 
     def request(
         self, channel: str, msg_type: str, content: dict[str, Any] | None = None, timeout: float | None = None
     ) -> Message:
         """Send a request and wait for its reply message (any ``*_request``; for debug, usage …)."""
-        msg = self._new_message(channel, msg_type, content, None, None)
-        p = self.mailbox.register(Pending(msg.msg_id, channel))
-        try:
-            self._send(channel, msg)
-            if not self._wait(lambda: p.reply is not None, timeout, self._poll_one[channel]):
-                raise RequestTimeout(f"no reply to {msg_type} on {channel} within {timeout} s", msg.msg_id)
-        finally:
-            self.mailbox.forget(msg.msg_id)
-        assert p.reply is not None
-        return p.reply
+        return self._reply(self.core.message(channel, msg_type, content), timeout)
 
-    # -- high level -----------------------------------------------------------------------------------------
-    def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:
-        """Wait until the kernel answers kernel_info and our IOPub subscription delivers; return the info."""
-        deadline = monotonic() + timeout
-        while True:
-            info = self._ready_attempt(deadline, timeout)
-            if info is not None:
-                if not self._wait_stdin_link(deadline):
-                    raise TimeoutError(f"the kernel's stdin channel did not connect within {timeout} s")
-                return info
-            if _left(deadline) <= 0:
-                raise TimeoutError(f"the kernel answered but no IOPub message arrived within {timeout} s")
-
-    def _ready_attempt(self, deadline: float, timeout: float) -> dict[str, Any] | None:
-        box = self.mailbox
-        welcomes = box.welcomes
-        msg = self._new_message("shell", "kernel_info_request", None, None, None)
-        p = box.register(Pending(msg.msg_id, "shell"))
-        try:
-            self._send("shell", msg)
-            if not self._wait(lambda: p.reply is not None, _left(deadline), self._poll_all):
-                raise RequestTimeout(f"the kernel did not answer kernel_info within {timeout} s", msg.msg_id)
-            # an IOPub message proves the subscription: the kernel's welcome or our request's status
-            if self._wait(lambda: box.welcomes > welcomes or p.iopub_seen, min(0.5, _left(deadline)), self._poll_all):
-                assert p.reply is not None
-                return p.reply.content
-            return None
-        finally:
-            box.forget(msg.msg_id)
-
-    def kernel_info(self, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        return self.request("shell", "kernel_info_request", {}, timeout).content
-
-    def execute(
-        self,
-        code: str,
-        *,
-        silent: bool = False,
-        store_history: bool = True,
-        user_expressions: dict[str, str] | None = None,
-        allow_stdin: bool | None = None,
-        stop_on_error: bool = True,
-        metadata: dict[str, Any] | None = None,
-        timeout: float | None = None,
-        output_hook: OutputHook | None = None,
-        stdin_hook: StdinHook | None = None,
-    ) -> ExecuteResult:
-        """Run ``code``; return once both the execute_reply and the request's ``idle`` status arrived.
-
-        ``output_hook`` sees each IOPub message of the request as it arrives (``status`` included);
-        ``stdin_hook`` answers each ``input_request``. ``allow_stdin`` defaults to "a stdin_hook is given".
-        """
-        if allow_stdin is None:
-            allow_stdin = stdin_hook is not None
-        if allow_stdin and not self._stdin_link.update():
-            # an input_request sent before the link is up would be lost, and the kernel would wait forever
-            self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
-        content = self._execute_content(code, silent, store_history, user_expressions, allow_stdin, stop_on_error)
-        msg = self._new_message("shell", "execute_request", content, metadata, None)
-        p = self._execute_pending(msg.msg_id, output_hook is not None, stdin_hook is not None)
-        try:
-            self._send("shell", msg)
-        except BaseException:
-            self.mailbox.release(msg.msg_id)
-            raise
-        return self._collect(p, timeout, output_hook, stdin_hook)
-
-    def collect(
-        self,
-        msg_id: str,
-        *,
-        timeout: float | None = None,
-        output_hook: OutputHook | None = None,
-        stdin_hook: StdinHook | None = None,
-    ) -> ExecuteResult:
-        """Gather the result of an execute_request sent earlier with ``send`` (messages already queued for it
-        are taken out of the queues)."""
-        p = self._execute_pending(msg_id, output_hook is not None, stdin_hook is not None)
-        self.mailbox.claim(p)
-        return self._collect(p, timeout, output_hook, stdin_hook)
-
-    def complete(
-        self,
-        code: str,
-        cursor_pos: int | None = None,
-        *,
-        channel: str = "shell",
-        timeout: float | None = DEFAULT_TIMEOUT,
-    ) -> dict[str, Any]:
-        content = {"code": code, "cursor_pos": cursor_or_end(code, cursor_pos)}
-        return self.request(channel, "complete_request", content, timeout).content
-
-    def inspect(
-        self,
-        code: str,
-        cursor_pos: int | None = None,
-        detail_level: int = 0,
-        *,
-        channel: str = "shell",
-        timeout: float | None = DEFAULT_TIMEOUT,
-    ) -> dict[str, Any]:
-        content = {"code": code, "cursor_pos": cursor_or_end(code, cursor_pos), "detail_level": detail_level}
-        return self.request(channel, "inspect_request", content, timeout).content
-
-    def is_complete(
-        self, code: str, *, channel: str = "shell", timeout: float | None = DEFAULT_TIMEOUT
-    ) -> dict[str, Any]:
-        return self.request(channel, "is_complete_request", {"code": code}, timeout).content
-
-    def history(
-        self,
-        *,
-        hist_access_type: str = "range",
-        raw: bool = True,
-        output: bool = False,
-        session: int = 0,
-        start: int = 0,
-        stop: int | None = None,
-        n: int | None = None,
-        pattern: str | None = None,
-        unique: bool = False,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        **extra: Any,
-    ) -> dict[str, Any]:
-        content = self._history_content(hist_access_type, raw, output, session, start, stop, n, pattern, unique, extra)
-        return self.request("shell", "history_request", content, timeout).content
-
-    def comm_info(self, target_name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        content = {} if target_name is None else {"target_name": target_name}
-        return self.request("shell", "comm_info_request", content, timeout).content
+    def input_reply(self, value: str, parent: Message | None = None) -> None:
+        """Answer an input_request (by default the last one seen) on stdin."""
+        self._write(self.core.input_reply(value, parent))
 
     @cached_property
     def comms(self) -> Comms:
@@ -290,21 +108,16 @@ class BlockingClient(ClientBase, EditorCalls):
 
         return Comms(self)
 
-    def interrupt(self, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """interrupt_request on control (for kernels with ``interrupt_mode: message``)."""
-        return self.request("control", "interrupt_request", {}, timeout).content
-
-    def shutdown(self, restart: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """shutdown_request on control. The reply usually arrives just before the process exits and is read
-        even if the exit is noticed first; a kernel that exits cleanly without one counts as having agreed."""
-        try:
-            return self.request("control", "shutdown_request", {"restart": restart}, timeout).content
-        except KernelDied as e:
-            return shutdown_without_reply(e, restart)
-
-    def input_reply(self, value: str, parent: Message | None = None) -> None:
-        """Answer an input_request (by default the last one seen) on stdin."""
-        self._send("stdin", self._input_reply_message(value, parent))
+    # -- high level -----------------------------------------------------------------------------------------
+    def wait_for_ready(self, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait until the kernel answers kernel_info, our IOPub subscription delivers and the stdin link is
+        up; return the kernel info. ``NotReady`` (a TimeoutError) says which of the three was missing."""
+        with ReadyWait(self.core, timeout, self._stdin_link.update) as w:
+            while True:
+                self._write(w.probe())
+                if self._wait(w.done, w.slice(), self._poll_ready):
+                    return w.info()
+                w.check()
 
     def ping(self, timeout: float = 1.0) -> bool:
         """One heartbeat round trip; False if no echo within ``timeout``."""
@@ -324,13 +137,65 @@ class BlockingClient(ClientBase, EditorCalls):
                     self._heart.alive(monotonic())
                 return True
 
-    # -- internals ------------------------------------------------------------------------------------------
-    def _send(self, channel: str, msg: Message) -> None:
+    # -- the shell's part of the calls (calls.py) -----------------------------------------------------------
+    def _reply(self, out: Outgoing, timeout: float | None) -> Message:
+        p = self.core.expect(out)
+        try:
+            self._write(out)
+            self._wait(p.answered, timeout, self._poll_one[out.channel])
+        finally:
+            self.core.forget(out.msg_id)
+        return self.core.reply(p, timeout)
+
+    def _call(self, out: Outgoing, timeout: float | None, on_died: OnDied | None = None) -> dict[str, Any]:
+        try:
+            return self._reply(out, timeout).content
+        except KernelDied as e:
+            if on_died is None:
+                raise
+            return on_died(e)
+
+    def _execute(self, job: ExecuteJob) -> ExecuteResult:
+        core, out, p, timeout = self.core, job.out, job.pending, job.timeout
+        output_hook, stdin_hook = job.output_hook, job.stdin_hook
+        try:
+            if out is not None:
+                if job.allow_stdin and not self._stdin_link.update():
+                    # an input_request sent before the link is up would be lost, and the kernel would wait forever
+                    self._wait_stdin_link(monotonic() + min(STDIN_LINK_WAIT, timeout or STDIN_LINK_WAIT))
+                try:
+                    self._write(out)
+                except BaseException:
+                    core.forget(p.msg_id)  # never sent: nothing of it will come
+                    raise
+
+            def done() -> bool:
+                for ev in core.events(p):
+                    if not isinstance(ev, InputRequest):
+                        if output_hook is not None:
+                            output_hook(ev.msg)
+                    elif stdin_hook is not None:
+                        # the kernel flushed output before asking: show what already arrived on iopub first
+                        self._drain_socket("iopub", self._sockets["iopub"])
+                        for early in core.early_outputs(p):
+                            if output_hook is not None:
+                                output_hook(early.msg)
+                        self._write(core.input_reply(str(stdin_hook(ev.msg)), ev.msg))
+                return core.settled(p)
+
+            if not self._wait(done, timeout, self._poll_all):
+                raise RequestTimeout(f"execute {p.msg_id}: not finished within {timeout} s", p.msg_id)
+        finally:
+            core.release(p.msg_id)
+        return core.result(p)
+
+    # -- I/O ------------------------------------------------------------------------------------------------
+    def _write(self, out: Outgoing) -> None:
         self._ensure_open()
         try:
-            self._sockets[channel].send_multipart(self.codec.serialize(msg))
+            self._sockets[out.channel].send_multipart(self.core.encode(out.msg))
         except zmq.Again:
-            raise TimeoutError(f"cannot send {msg.msg_type}: the {channel} queue to the kernel is full")
+            raise SendQueueFull(f"cannot send {out.msg.msg_type}: the {out.channel} queue to the kernel is full")
 
     def _send_ping(self, token: bytes) -> None:
         try:
@@ -338,50 +203,22 @@ class BlockingClient(ClientBase, EditorCalls):
         except zmq.Again:
             pass
 
-    def _collect(
-        self, p: Pending, timeout: float | None, output_hook: OutputHook | None, stdin_hook: StdinHook | None
-    ) -> ExecuteResult:
-        inbox = p.inbox
-
-        def done() -> bool:
-            while inbox:
-                channel, m = inbox.popleft()
-                if channel == "iopub":
-                    if output_hook is not None:
-                        output_hook(m)
-                elif m.msg_type == "input_request" and stdin_hook is not None:
-                    # the kernel flushed output before asking: show what already arrived on iopub first
-                    self._drain_socket("iopub", self._sockets["iopub"])
-                    while inbox and inbox[0][0] == "iopub":
-                        _, early = inbox.popleft()
-                        if output_hook is not None:
-                            output_hook(early)
-                    self._note_input_request(m)
-                    self._send("stdin", self._input_reply_message(stdin_hook(m), m))
-            return p.settled(IOPUB_GRACE)
-
-        try:
-            if not self._wait(done, timeout, self._poll_all):
-                raise RequestTimeout(f"execute {p.msg_id}: not finished within {timeout} s", p.msg_id)
-        finally:
-            self.mailbox.release(p.msg_id)
-        assert p.reply is not None
-        return ExecuteResult(p.msg_id, p.reply, p.outputs)
-
     def _drain(self, sock: zmq.Socket[bytes]) -> None:
-        self._drain_socket(self._channel_of[sock], sock)
+        channel = self._channel_of[sock]
+        if channel == "link":
+            self._stdin_link.update()
+        else:
+            self._drain_socket(channel, sock)
 
     def _wait_stdin_link(self, deadline: float) -> bool:
         link = self._stdin_link
-        hb = self._sockets["hb"]
         self._heart_begin()
         while not link.update():
             left = _left(deadline)
             if left <= 0:
                 return False
-            for sock, _ in self._poll_link.poll(min(SLICE_MS, int(left * 1000) + 1)):
-                if sock is hb:
-                    self._drain_socket("hb", hb)
+            for sock, _ in self._poll_ready.poll(min(SLICE_MS, int(left * 1000) + 1)):
+                self._drain(sock)
             died = self._check_alive(monotonic())
             if died is not None:
                 raise died

@@ -46,10 +46,13 @@ def open_channels(
             s.reconnect_ivl_max = 1000
             if kind == zmq.DEALER and channel != "hb":
                 s.setsockopt(zmq.IDENTITY, identity)
+                # replies are never dropped below us: the kernel's ROUTER silently drops what a full pipe
+                # cannot take, so ours has no limit (we keep every reply to our requests, core/mailbox.py)
+                s.rcvhwm = 0
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             if keys is not None:
-                from ..kernel.curve import apply_client
+                from ..zmqcurve import apply_client
 
                 # like jupyter_client: the file's key pair on the message channels, a throwaway one on hb
                 apply_client(s, keys, ephemeral=channel == "hb")

@@ -1,11 +1,19 @@
-"""Errors a client raises: the kernel died, or user code failed."""
+"""Errors a client raises, under one base: ``ClientError``.
+
+Catch ``ClientError`` for anything our client reports. Subclasses that are about waiting also subclass
+``TimeoutError`` (and the others ``RuntimeError``), so code written against the builtins keeps working.
+"""
 
 from __future__ import annotations
 
 import signal as _signal
 
 
-class KernelDied(RuntimeError):
+class ClientError(Exception):
+    """Base of every error the client raises about the kernel, a request or itself."""
+
+
+class KernelDied(ClientError, RuntimeError):
     """The kernel went away while we waited for it.
 
     ``exit_code`` is set when the process exited, ``signal`` when a signal killed it (both are None when only
@@ -53,7 +61,7 @@ def _rebuild(reason: str, exit_code: int | None, sig: int | None, tb: str | None
     return KernelDied(reason, exit_code=exit_code, signal=sig, traceback=tb, pid=pid)
 
 
-class ExecutionError(RuntimeError):
+class ExecutionError(ClientError, RuntimeError):
     """User code raised (or the request was aborted); raised by ``ExecuteResult.raise_for_error``."""
 
     def __init__(self, status: str, ename: str, evalue: str, traceback: list[str]) -> None:
@@ -64,7 +72,7 @@ class ExecutionError(RuntimeError):
         super().__init__(f"{ename}: {evalue}" if status == "error" else f"execution {status}")
 
 
-class RequestTimeout(TimeoutError):
+class RequestTimeout(ClientError, TimeoutError):
     """No (complete) answer in time. The request may still finish: ``collect(msg_id)`` can pick it up."""
 
     def __init__(self, message: str, msg_id: str) -> None:
@@ -72,5 +80,17 @@ class RequestTimeout(TimeoutError):
         super().__init__(message)
 
 
-class ClientClosed(RuntimeError):
+class NotReady(ClientError, TimeoutError):
+    """``wait_for_ready`` timed out: no kernel_info reply, no IOPub message, or no stdin link in time."""
+
+
+class SendQueueFull(ClientError, TimeoutError):
+    """A request could not even be queued: the socket's send queue to the kernel is full."""
+
+
+class AlreadyTaken(ClientError, ValueError):
+    """``collect`` of a request whose reply ``recv`` or an earlier ``collect`` already took."""
+
+
+class ClientClosed(ClientError, RuntimeError):
     """The client was closed: its sockets are gone."""

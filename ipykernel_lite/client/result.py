@@ -26,15 +26,18 @@ class ExecuteResult:
     tight loop of ``execute("pass")`` pays only for collecting the messages.
     """
 
-    __slots__ = ("msg_id", "outputs", "reply", "reply_msg")
+    __slots__ = ("lost", "msg_id", "outputs", "reply", "reply_msg")
 
-    def __init__(self, msg_id: str, reply_msg: Message, outputs: list[Message]) -> None:
+    def __init__(self, msg_id: str, reply_msg: Message, outputs: list[Message], lost: int = 0) -> None:
         self.msg_id = msg_id
         self.reply_msg = reply_msg
         #: the execute_reply content
         self.reply: dict[str, Any] = reply_msg.content
         #: every IOPub message of this request except ``status``, in arrival order
         self.outputs = outputs
+        #: IOPub messages of this request the client could not keep (nobody collected them before the
+        #: unclaimed-IOPub bound pushed them out, see core/mailbox.py): ``outputs`` is then incomplete
+        self.lost = lost
 
     @property
     def status(self) -> str:

@@ -37,7 +37,15 @@ def build_console(
     err = err if err is not None else sys.stderr
     color = wants_color(out) if options.color is None else options.color
     renderer = Renderer(out, err, ansi=color)
-    if options.existing:
+    if options.server:
+        from .remote_link import RemoteLink
+
+        link: KernelLink = RemoteLink.open(
+            options.server, options.token, options.kernel, options.attach, options.ready_timeout
+        )
+    elif options.existing and options.ssh:
+        link = KernelLink.attach_over_ssh(options.existing, options.ssh, options.ssh_options or [])
+    elif options.existing:
         link = KernelLink.attach(options.existing)
     else:
         link = KernelLink.launch(options.kernel_cmd, interrupt_mode=options.interrupt_mode)
@@ -72,11 +80,11 @@ def run_console(
     pt_output: Output | None = None,
 ) -> int:
     """The whole console: start, loop, shut down what we started; the exit status."""
-    from ..client import KernelDied
+    from ..client import ClientError, KernelDied
 
     try:
         app = build_console(options, out=out, err=err, pt_input=pt_input, pt_output=pt_output)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, ClientError) as e:
         print(f"ipykernel-lite console: {e}", file=err if err is not None else sys.stderr)
         return 2
     try:

@@ -43,6 +43,15 @@ class KernelLink:
 
         return cls(BlockingClient(find_connection_file(connection_file)))
 
+    @classmethod
+    def attach_over_ssh(
+        cls, connection_file: str | os.PathLike[str], server: str, options: list[str] | None = None
+    ) -> KernelLink:
+        """``--existing F --ssh user@host``: the kernel's ports are on ``host``; tunnel them with OpenSSH."""
+        from ..client.ssh import ssh_client
+
+        return cls(ssh_client(find_connection_file(connection_file), server, options=options or ()))
+
     @property
     def owned(self) -> bool:
         return self.manager is not None

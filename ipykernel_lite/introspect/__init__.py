@@ -12,7 +12,7 @@ in :func:`warm_up`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["complete", "help_text", "inspect", "warm_up"]
@@ -48,8 +48,9 @@ def help_text(expr: str, detail_level: int, namespaces: Sequence[Mapping[str, An
     return impl(expr, detail_level, namespaces)
 
 
-def warm_up() -> None:
-    """Import jedi and run a tiny completion so later requests are fast; call it in a thread."""
+def warm_up(busy: Callable[[], bool] | None = None) -> None:
+    """Import jedi and run a tiny completion so later requests are fast; call it in a thread. With ``busy``,
+    each step waits until the kernel is idle."""
     from .warmup import warm_up as impl
 
-    impl()
+    impl(busy)

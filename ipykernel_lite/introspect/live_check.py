@@ -102,29 +102,41 @@ def _annotated_return(fn: Any) -> type | None:
     return ann if isinstance(ann, type) else None
 
 
-def _stub_return(fn: Any, timeout: float) -> type | None:
-    """What the callable's stub says it returns, through jedi on its thread (no live call), as a live type."""
+def _stub_source(fn: Any) -> tuple[str, int] | None:
+    """A two-line program calling ``fn`` by its import path, and the column of its call's end."""
     module = getattr(fn, "__module__", None) or "builtins"
     qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
     if not qualname or not module.replace(".", "").replace("_", "").isalnum():
         return None
-    source = f"import {module}\n{module}.{qualname}()"
+    return f"import {module}\n{module}.{qualname}()", len(module) + len(qualname) + 3
 
-    def infer() -> list[tuple[str, str]]:
-        import jedi
 
-        names = jedi.Script(source).infer(2, len(module) + len(qualname) + 3)
-        # kept even when the caller gave up waiting: the next completion after this call is instant
-        found = _STUB_RETURNS[source] = [(n.full_name or "", n.type) for n in names]
-        return found
+def infer_stub(fn: Any) -> list[tuple[str, str]]:
+    """jedi's inference of ``fn()`` from its stub, cached (call it on the jedi thread: warmup.py does)."""
+    where = _stub_source(fn)
+    if where is None:
+        return []
+    source, column = where
+    import jedi
 
-    inferred = _STUB_RETURNS.get(source)
+    names = jedi.Script(source).infer(2, column)
+    # kept even when the caller gave up waiting: the next completion after this call is instant
+    found = _STUB_RETURNS[source] = [(n.full_name or "", n.type) for n in names]
+    return found
+
+
+def _stub_return(fn: Any, timeout: float) -> type | None:
+    """What the callable's stub says it returns, through jedi on its thread (no live call), as a live type."""
+    where = _stub_source(fn)
+    if where is None:
+        return None
+    inferred = _STUB_RETURNS.get(where[0])
     if inferred is None:
         deadline = time.perf_counter() + max(timeout, STUB_MIN_WAIT)
         # jedi may still be finishing the Interpreter completion that found nothing here
         jedi_worker.wait_idle(max(0.0, deadline - time.perf_counter()))
         try:
-            inferred = jedi_worker.run(infer, max(0.01, deadline - time.perf_counter()))
+            inferred = jedi_worker.run(lambda: infer_stub(fn), max(0.01, deadline - time.perf_counter()))
         except Exception:  # jedi missing, busy or slow: no completion rather than a late one
             return None
     for full, kind in inferred:

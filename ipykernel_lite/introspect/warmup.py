@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
+import time
+from collections.abc import Callable
 
 from . import jedi_worker
 from .completion import complete
 from .inspect_object import inspect
 from .jedi_complete import complete_with_jedi
+from .live_check import infer_stub
 
 # Typical first requests: module attributes, imports, builtins, str methods, keyword args.
 _SAMPLES = ("import o", "os.path.jo", "import os\nos.path.jo", "pri", "s.up", "n.bit", "print(1, se", "d['")
@@ -19,19 +22,44 @@ def _exercise_jedi() -> None:
     for code in _SAMPLES:
         complete_with_jedi(code, len(code), ns, float("inf"))
     jedi_worker.interpreter("os.path.join(", ns).get_signatures(1, 13)
+    infer_stub(os.getcwd)  # a builtin's return type from its stub (completion after a call)
 
 
-def warm_up() -> None:
+#: the kernel must have been idle this long before each warm-up step starts
+QUIET = 0.2
+_POLL = 0.02
+
+
+def _wait_quiet(busy: Callable[[], bool]) -> None:
+    """Return once ``busy()`` has been false for ``QUIET`` seconds in a row."""
+    quiet_since = time.monotonic()
+    while True:
+        if busy():
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET:
+            return
+        time.sleep(_POLL)
+
+
+def warm_up(busy: Callable[[], bool] | None = None) -> None:
     """Import jedi and run a few tiny completions; blocks until done (call it in a thread).
 
-    Never raises: a failed warm-up only means the first real request is slower.
+    With ``busy`` (true while the kernel runs a request), each step waits for the kernel to be idle first:
+    importing jedi costs about 0.3 s of CPU and would otherwise compete for the GIL with the user's first
+    cell (a fresh kernel's first plot took twice as long). Never raises: a failed warm-up only means the
+    first real request is slower.
     """
+    ns = [{"os": os}]
+    steps: tuple[Callable[[], object], ...] = (
+        lambda: jedi_worker.run(_exercise_jedi, None),
+        lambda: complete("os.pa", 5, ns, budget=5.0),
+        lambda: inspect("os.path.join(", 13, 0, ns),
+    )
     try:
-        jedi_worker.run(_exercise_jedi, None)
-        ns = [{"os": os}]
-        complete("os.pa", 5, ns, budget=5.0)
-        complete("os.getcwd().up", 14, ns, budget=5.0)  # a stub's return type (live_check)
-        inspect("os.path.join(", 13, 0, ns)
+        for step in steps:
+            if busy is not None:
+                _wait_quiet(busy)
+            step()
     except Exception:
         pass
     # jedi leaves lots of cyclic garbage; collecting it now keeps that ~20 ms pause out of

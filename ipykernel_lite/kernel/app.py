@@ -314,6 +314,9 @@ EXTENSIONS: tuple[str, ...] = (
     "comms:CommExtension",
     "ipython_display:IPythonDisplay",
     "dap:DapExtension",
+    "variables:VariablesExtension",
+    "forksafe:ForkSafeExtension",
+    "thread_parent:ThreadParentExtension",
 )
 
 
@@ -361,7 +364,8 @@ def _warm_up(kernel: Kernel) -> None:
     try:
         from ..introspect import warm_up
 
-        warm_up()
+        # each step waits for the kernel to be idle: the user's first cell must not share the CPU with jedi
+        warm_up(busy=lambda: kernel.interrupts.busy)
     except Exception as e:
         log.debug("warm-up of jedi failed: %s", e)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import CodeType
 
 from ipykernel_lite.cells import dedent_lines, split_lines
+from ipykernel_lite.protocol.origin import Origin
 
 __all__ = ["CellCompiler", "CompiledCell", "Origin"]
 
@@ -30,26 +31,6 @@ _cell_numbers = itertools.count(1)
 _TRAILING_TOKENS = frozenset(
     {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 )
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where the code comes from: the ``origin`` metadata of an execute_request.
-
-    ``path`` is the editor's file name (a path, or a name such as ``untitled-1`` for an
-    unsaved buffer), ``line`` the 1-based line of the file holding the code's first line,
-    ``cell`` an optional cell title or id, for the caller's own use.
-    """
-
-    path: str
-    line: int = 1
-    cell: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.path:
-            raise ValueError("origin path must not be empty")
-        if self.line < 1:
-            raise ValueError(f"origin line numbers start at 1, got {self.line}")
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from ..protocol import Message, MessageFactory, SignatureError, WireCodec, WireError
 from ..protocol.errors import ContentError
 from ..protocol.wire import MalformedMessage
+from .hostile import safe_text
 
 log = logging.getLogger("ipykernel_lite.kernel")
 
@@ -117,7 +118,8 @@ class RequestCycle:
         except BaseException as e:
             # a KeyboardInterrupt that raced the end of a cell, or a handler's SystemExit: the kernel goes on
             log.warning("%s interrupted by %s", msg_type, type(e).__name__)
-            content = error_content(type(e).__name__, str(e)) if msg_type.endswith("_request") else None
+            # safe_text: the exception may come from user objects whose __str__ raises in turn
+            content = error_content(type(e).__name__, safe_text(e)) if msg_type.endswith("_request") else None
         if content is not None:
             if (
                 ran
@@ -156,7 +158,7 @@ class RequestCycle:
             return handler(msg), True
         except Exception as e:
             log.exception("handler for %s failed", msg_type)
-            return error_content(type(e).__name__, str(e), traceback.format_exc().splitlines()), True
+            return error_content(type(e).__name__, safe_text(e), traceback.format_exc().splitlines()), True
 
     # --- the abort queue -----------------------------------------------------------------------------------------
     def set_aside(self, queued: list[list[bytes]], channel: str = "shell") -> list[Out]:

@@ -50,6 +50,13 @@ class Executor:
         self._count = 0
         self._payload: list[JSONDict] = []
         sys.displayhook = self.displayhook
+        from .exit_call import install as install_exit
+
+        install_exit(self.ns, self._add_payload)
+
+    def _add_payload(self, item: JSONDict) -> None:
+        if item not in self._payload:  # exit() twice in one cell asks once
+            self._payload.append(item)
 
     @property
     def compiler(self) -> CellCompiler:
@@ -142,7 +149,7 @@ class Executor:
             if any(quiet(e) for quiet in hooks.quiet_exit):
                 return None  # e.g. sys.exit(app.exec()) in a script run under %gui: the script simply ends
             if isinstance(e, SystemExit):
-                self._payload.append({"source": "ask_exit", "keepkernel": False})
+                self._add_payload({"source": "ask_exit", "keepkernel": False})
             report = self._report(e)
             parent = self.kernel.parent
             for hook in hooks.error:

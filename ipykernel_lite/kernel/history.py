@@ -1,23 +1,48 @@
-"""In-memory input/output history answering history_request (tail, range, search)."""
+"""In-memory input/output history answering history_request (tail, range, search).
+
+Output history is bounded so that a long session of big results cannot grow the kernel without limit: it keeps
+the ``text/plain`` of the last ``MAX_OUTPUTS`` results, each cut to ``MAX_OUTPUT_CHARS`` characters, and never
+the result objects themselves (the kernel has no ``Out`` / ``_N``; only ``_`` refers to the last result).
+Inputs are kept whole for the kernel's life: they are what the user typed.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 # every kernel process is one history session; a constant keeps tail and range replies consistent
 SESSION = 1
+#: results whose text is kept; older ones answer ``None`` as output, like a result that printed nothing
+MAX_OUTPUTS = 1000
+#: characters of one result's text that are kept (a repr of a 1 MB object can be several MB of text)
+MAX_OUTPUT_CHARS = 10_000
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MAX_OUTPUT_CHARS:
+        return text
+    return f"{text[:MAX_OUTPUT_CHARS]}… [{len(text) - MAX_OUTPUT_CHARS} more characters not kept in history]"
 
 
 class History:
     def __init__(self) -> None:
         self._inputs: dict[int, str] = {}
-        self._outputs: dict[int, str] = {}
+        # insertion-ordered so that the oldest result is the one evicted, even when lines are stored out of order
+        self._outputs: OrderedDict[int, str] = OrderedDict()
 
     def store_input(self, line: int, code: str) -> None:
         self._inputs[line] = code
 
     def store_output(self, line: int, text: str) -> None:
-        self._outputs[line] = text
+        self._outputs[line] = _cut(text)
+        self._outputs.move_to_end(line)
+        while len(self._outputs) > MAX_OUTPUTS:
+            self._outputs.popitem(last=False)
+
+    def output(self, line: int) -> str | None:
+        """The kept text of the result of ``line``, or None (no result, or evicted)."""
+        return self._outputs.get(line)
 
     def _entry(self, line: int, output: bool) -> list[Any]:
         code = self._inputs[line]

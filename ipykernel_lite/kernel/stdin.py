@@ -1,7 +1,8 @@
 """``input()``, ``getpass`` and ``sys.stdin`` in user code, answered by the client over the stdin channel.
 
 The request goes to the client that sent the running execute_request (routing identity), only if that request
-allowed stdin; replies that do not answer the current request are discarded with a log line.
+allowed stdin; replies that do not answer the current request are discarded with a log line. Requests from
+several threads are sent one at a time and answered in turn; every wait is bounded (``input_wait``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import getpass
 import io
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import zmq
 
 from .extensions import ExtensionHost, KernelExtension
+from .input_wait import InputWait, input_timeout
 
 if TYPE_CHECKING:
+    from ..protocol import Message
     from .kernel import Kernel
 
 log = logging.getLogger("ipykernel_lite.stdin")
@@ -56,6 +60,10 @@ class StdinBridge:
         self.kernel = kernel
         #: extra metadata for the next input_request
         self.metadata_hook: Callable[[], dict[str, Any]] | None = None
+        # reentrant: a GUI callback run while input() waits (process_events) may itself call input()
+        self._turn = threading.RLock()
+        #: why input() cannot be answered in this process at all (a forked child: see forksafe), or None
+        self.unavailable: str | None = None
 
     def install(self) -> None:
         builtins.input = self.input
@@ -69,12 +77,22 @@ class StdinBridge:
         return self.request(prompt, password=True)
 
     def request(self, prompt: str, password: bool) -> str:
+        if self.unavailable is not None:
+            raise StdinNotImplementedError(self.unavailable)
         k = self.kernel
         parent = k.parent
         if parent is None or not parent.content.get("allow_stdin", True):
             raise StdinNotImplementedError(
                 "input() is not available: the front end does not support input requests (allow_stdin is false)"
             )
+        # one request on the stdin socket at a time: concurrent sends from several threads corrupt frames (and
+        # abort libzmq), and a reply must reach the thread that asked. Threads are answered in turn.
+        with self._turn:
+            return self._request(parent, prompt, password)
+
+    def _request(self, parent: Message, prompt: str, password: bool) -> str:
+        k = self.kernel
+        on_main = k.interrupts.main_is_current()
         k.iopub.lock.acquire()
         try:
             if k.iopub.before_send is not None:
@@ -90,43 +108,48 @@ class StdinBridge:
             identities=parent.identities,
         )
         sock = k.stdin_socket
-        was_armed, was_async = k.interrupts.armed, k.interrupts.async_cancel
+        # a reply left over from an interrupted request must not answer this one
+        self._discard_pending(sock)
+        wait = InputWait(sock, input_timeout())
         try:
-            # a reply left over from an interrupted request must not answer this one
-            self._discard_pending(sock)
-            # the front end may show the prompt, and the user press Ctrl+C, before send_multipart returns
             sock.send_multipart(k.codec.serialize(req))
-            poller = zmq.Poller()
-            poller.register(sock, zmq.POLLIN)
-            k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
-            k.interrupts.async_cancel = None  # even inside an async cell: the loop is blocked in this call
-            while True:
-                # short slices keep GUI toolkits alive while we wait (signals still interrupt the poll)
-                if not poller.poll(50):
-                    k.loop.process_events()
-                    continue
-                frames = sock.recv_multipart()
-                reply = k.parse(frames)
-                if reply is None:
-                    continue
-                # jupyter_client sends input_reply without a parent header: accept those, reject other parents
-                if reply.msg_type != "input_reply" or reply.parent_id not in (None, req.msg_id):
-                    log.warning(
-                        "discarded a stray %s (not answering the pending input_request)", reply.msg_type
-                    )
-                    continue
-                value = reply.content.get("value", "")
-                if not isinstance(value, str):
-                    value = str(value)
-                if value == EOF_VALUE:
-                    raise EOFError("EOF when reading a line")
-                return value
+            if on_main:
+                was_armed, was_async = k.interrupts.armed, k.interrupts.async_cancel
+                k.interrupts.armed = True  # Ctrl-C while waiting for input raises KeyboardInterrupt in user code
+                k.interrupts.async_cancel = None  # even inside an async cell: the loop is blocked in this call
+            try:
+                while True:
+                    # short slices keep GUI toolkits alive while we wait (signals still interrupt the poll)
+                    if not wait.poll(50):
+                        if on_main:
+                            k.loop.process_events()
+                        continue
+                    frames = sock.recv_multipart()
+                    reply = k.parse(frames)
+                    if reply is None:
+                        continue
+                    # jupyter_client sends input_reply without a parent header: accept those, reject others
+                    if reply.msg_type != "input_reply" or reply.parent_id not in (None, req.msg_id):
+                        log.warning(
+                            "discarded a stray %s (not answering the pending input_request)", reply.msg_type
+                        )
+                        continue
+                    value = reply.content.get("value", "")
+                    if not isinstance(value, str):
+                        value = str(value)
+                    if value == EOF_VALUE:
+                        raise EOFError("EOF when reading a line")
+                    return value
+            finally:
+                if on_main:
+                    k.interrupts.armed, k.interrupts.async_cancel = was_armed, was_async
         except KeyboardInterrupt:
-            # the signal lands inside pyzmq's poll: a fresh exception raised here (a kernel frame, hidden
-            # from tracebacks) ends the user's traceback at their input() call, without pyzmq's frames
+            # the signal lands inside pyzmq (the poll, or the send when the front end showed the prompt and the
+            # user pressed Ctrl+C before send_multipart returned): a fresh exception raised here (a kernel frame,
+            # hidden from tracebacks) ends the user's traceback at their input() call, without pyzmq's frames
             raise KeyboardInterrupt from None
         finally:
-            k.interrupts.armed, k.interrupts.async_cancel = was_armed, was_async
+            wait.close()
 
     def _discard_pending(self, sock: zmq.Socket) -> None:
         while True:

@@ -2,7 +2,8 @@
 
 A buffer is flushed when it grows past ``FLUSH_SIZE``, after ``FLUSH_INTERVAL`` seconds (by one flusher thread),
 and before any other iopub message (IOPub.before_send), so output and results keep their order. Writes from any
-thread are accepted; they are attributed to the request that is current when they are flushed.
+thread are accepted. The main thread's are attributed to the request current when they are flushed; a thread
+started by a cell writes under that cell's request, even after the cell ended (``thread_parent``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import io
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from .thread_parent import parent_of_current_thread
 
 if TYPE_CHECKING:
     from ..protocol import Message
@@ -34,6 +37,8 @@ class OutStream(io.TextIOBase):
         self._buf: list[str] = []
         self._size = 0
         self._lock = threading.Lock()
+        #: the request the buffered text belongs to when a thread wrote it (None: the current request)
+        self._owner: Message | None = None
         self.echo: Any = None  # optional original stream to mirror into (debugging the kernel)
 
     # --- file protocol -------------------------------------------------------------------------------------
@@ -63,6 +68,9 @@ class OutStream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         if not s:
             return 0
+        owner = parent_of_current_thread()
+        if owner is not None or self._owner is not None:
+            return self._write_owned(s, owner)
         with self._lock:
             was_empty = not self._buf
             self._buf.append(s)
@@ -71,6 +79,24 @@ class OutStream(io.TextIOBase):
         if full:
             self.flush()
         elif was_empty:
+            self._flusher.kick()
+        return len(s)
+
+    def _write_owned(self, s: str, owner: Message | None) -> int:
+        """A write from a thread whose output belongs to the cell that started it (``thread_parent``): text of
+        another owner still buffered is sent first, so each message carries the right parent."""
+        with self._iopub.lock:
+            if self._buf and self._owner is not owner:
+                self._flush_locked()
+            with self._lock:
+                was_empty = not self._buf
+                self._buf.append(s)
+                self._size += len(s)
+                self._owner = owner
+                full = self._size >= FLUSH_SIZE
+            if full:
+                self._flush_locked()
+        if was_empty and not full:
             self._flusher.kick()
         return len(s)
 
@@ -86,7 +112,8 @@ class OutStream(io.TextIOBase):
             text = "".join(self._buf)
             self._buf.clear()
             self._size = 0
-        parent = self._parent()
+            owner, self._owner = self._owner, None
+        parent = owner if owner is not None else self._parent()
         # one huge write becomes several messages: the high-water mark counts messages, so bounded message
         # size keeps the memory a slow subscriber can pin bounded in bytes too
         for start in range(0, len(text), MAX_MESSAGE_TEXT):
@@ -114,21 +141,21 @@ class Flusher(threading.Thread):
         super().__init__(name="ipykernel_lite-flusher", daemon=True)
         self._flush = flush
         self._pending = threading.Event()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()  # not _stop: that is a Thread method (threading calls it after fork)
 
     def kick(self) -> None:
         self._pending.set()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             self._pending.wait()
             self._pending.clear()
-            self._stop.wait(FLUSH_INTERVAL)
+            self._stopping.wait(FLUSH_INTERVAL)
             try:
                 self._flush()
             except Exception:  # the flusher must outlive a transient send error
                 pass
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._pending.set()

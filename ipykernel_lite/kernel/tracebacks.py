@@ -85,7 +85,11 @@ def format_exception(
         return verdict
 
     lines: list[str] = []
-    _format_chain(exc, is_hidden, style, lines, 0)
+    try:
+        _format_chain(exc, is_hidden, style, lines, 0)
+    except BaseException as e:  # hostile attributes (__notes__, exceptions, frames): still report something
+        lines.append(f"<traceback could not be formatted: {type(e).__name__}>")
+        lines.append(f"{style.ename}{type(exc).__name__}{style.reset}: {_text_of(exc)}")
     return type(exc).__name__, _text_of(exc), lines
 
 
@@ -117,11 +121,14 @@ def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
     return chain
 
 
-def _text_of(exc: BaseException) -> str:
+def _text_of(exc: object) -> str:
+    # BaseException, not Exception: a __str__ that raises SystemExit or KeyboardInterrupt must not escape the
+    # kernel's own code (it would stop the kernel, or be taken for an interrupt of the next request)
     try:
-        return str(exc)
-    except Exception:
+        text = str(exc)
+    except BaseException:
         return f"<unprintable {type(exc).__name__} object>"
+    return text if isinstance(text, str) else f"<unprintable {type(exc).__name__} object>"
 
 
 def _format_one(
@@ -138,7 +145,7 @@ def _format_one(
         _format_members(members, is_hidden, style, lines, depth)
     notes = getattr(exc, "__notes__", None)
     if isinstance(notes, (list, tuple)):
-        lines.extend(line for note in notes for line in str(note).splitlines())
+        lines.extend(line for note in notes for line in _text_of(note).splitlines())
     ename = f"{style.ename}{type(exc).__name__}{style.reset}"
     evalue = _text_of(exc)
     lines.append(f"{ename}: {evalue}" if evalue else ename)

@@ -3,7 +3,7 @@
 The manager generates one key pair per kernel and stores both halves, Z85-encoded, as ``curve_publickey`` and
 ``curve_secretkey``. The kernel's sockets are CURVE servers with that pair; every client uses the public half
 as the server key it expects. Reading and checking the keys is pure; applying them to sockets lives in
-``ipykernel_lite.kernel.curve``.
+``ipykernel_lite.zmqcurve``.
 """
 
 from __future__ import annotations

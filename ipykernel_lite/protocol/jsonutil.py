@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime
+from itertools import accumulate
 from typing import Any
 
 
@@ -50,5 +52,48 @@ def dumps(obj: Any) -> bytes:
         return _encode(_sanitize(obj)).encode("ascii")
 
 
+# bound at import: user code that replaces json.loads in the kernel must not break the kernel's own parsing
+_json_loads = json.loads
+
+
 def loads(data: bytes | str) -> Any:
-    return json.loads(data)
+    return _json_loads(data)
+
+
+#: deepest nesting of arrays and objects accepted in a received JSON document. Python's decoder recurses once
+#: per level: a peer's 5 000-deep document would raise RecursionError, or crash the C stack when user code has
+#: raised the recursion limit. Real messages (widget states, Vega specs) stay far below this.
+MAX_JSON_DEPTH = 256
+
+
+class JSONTooDeep(ValueError):
+    """A document nested deeper than allowed: rejected before the decoder sees it."""
+
+
+# a JSON string, quotes included (the unrolled form matches in linear time without backtracking)
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+# "[" and "{" become 1, "]" and "}" become -1 (0xFF read as a signed byte)
+_DELTAS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")
+
+
+def nesting_depth(data: bytes) -> int:
+    """The deepest nesting of ``[``/``{`` outside strings. Linear, and done in C for large documents."""
+    stripped = _STRING.sub(b"", data)
+    deltas = stripped.translate(None, _NOT_BRACKETS).translate(_DELTAS)
+    if not deltas:
+        return 0
+    return max(0, max(accumulate(memoryview(deltas).cast("b"))))
+
+
+def loads_bounded(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``loads`` for input from a peer: too deep a document raises JSONTooDeep (a ValueError), never
+    RecursionError. Fewer brackets than ``max_depth`` (the usual case) skip the scan."""
+    if data.count(b"[") + data.count(b"{") > max_depth:
+        depth = nesting_depth(data)
+        if depth > max_depth:
+            raise JSONTooDeep(f"nested {depth} levels deep (the limit is {max_depth})")
+    try:
+        return _json_loads(data)
+    except RecursionError:  # a recursion limit lowered by user code below the depth we allow
+        raise JSONTooDeep("too deeply nested for the current recursion limit") from None

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import WireError
-from .jsonutil import dumps, loads
+from .jsonutil import dumps, loads_bounded
 from .message import Message
 from .signing import Signer
 
 DELIM = b"<IDS|MSG>"
+_EMPTY = b"{}"
 
 #: frames a client may send at most in one message, all frames together (bytes); the kernel refuses larger
 DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024
@@ -45,9 +46,12 @@ class WireCodec:
 
     def serialize(self, msg: Message) -> list[bytes]:
         h = dumps(msg.header)
-        p = msg.raw_parent if msg.raw_parent is not None else dumps(msg.parent_header)
-        m = dumps(msg.metadata)
-        c = dumps(msg.content)
+        # most outgoing messages have no metadata (and welcomes no parent): skip the encoder for `{}`
+        p = msg.raw_parent
+        if p is None:
+            p = dumps(msg.parent_header) if msg.parent_header else _EMPTY
+        m = dumps(msg.metadata) if msg.metadata else _EMPTY
+        c = dumps(msg.content) if msg.content else _EMPTY
         sig = self.signer.sign((h, p, m, c))
         frames = [*msg.identities, DELIM, sig, h, p, m, c]
         if msg.buffers:
@@ -71,7 +75,7 @@ class WireCodec:
         parts: list[dict[str, Any]] = []
         for name, raw in (("header", h), ("parent_header", p), ("metadata", m), ("content", c)):
             try:
-                value = loads(raw)
+                value = loads_bounded(raw)
             except (ValueError, UnicodeDecodeError) as e:
                 raise _malformed(f"{name} is not valid JSON: {e}", identities, h) from None
             if not isinstance(value, dict):
@@ -98,7 +102,7 @@ class MalformedMessage(WireError):
 
 def _malformed(reason: str, identities: list[bytes], raw_header: bytes) -> MalformedMessage:
     try:
-        header = loads(raw_header)
+        header = loads_bounded(raw_header)
     except (ValueError, UnicodeDecodeError):
         return MalformedMessage(reason, None)
     if not isinstance(header, dict) or not all(isinstance(header.get(f), str) for f in _HEADER_FIELDS):

@@ -10,8 +10,8 @@ from ipykernel_lite.bridge import schema
 from ipykernel_lite.bridge.framing import FrameDecoder, FramingError, encode
 from ipykernel_lite.bridge.handlers import Bridge
 from ipykernel_lite.bridge.positions import from_codepoints, to_codepoints
-from ipykernel_lite.bridge.runs import plan_runs
 from ipykernel_lite.bridge.schema import RunCellParams
+from ipykernel_lite.client.runs import plan_runs
 
 from .cells_fixture import EXPECTED, expected_text
 
@@ -72,8 +72,13 @@ BUFFER = (
 
 def _plan(**kw: object) -> list[tuple[str, dict[str, object], str | None]]:
     p = RunCellParams.model_validate({"path": "/p/a.py", "text": BUFFER, **kw})
+    runs = plan_runs(
+        p.text, p.line, path=p.path, scope=p.scope, end_line=p.end_line, cwd=p.cwd, as_main=p.as_main, argv=p.argv
+    )
+    # the origin as sent, without the keys that only repeat a default
     return [
-        (r.code, r.origin.model_dump(exclude_defaults=True), r.cell.title if r.cell else None) for r in plan_runs(p)
+        (r.code, {k: v for k, v in r.origin.as_metadata().items() if v is not None}, r.cell.title if r.cell else None)
+        for r in runs
     ]
 
 
@@ -120,11 +125,20 @@ def test_bridge_schema_json_is_up_to_date() -> None:
     assert schema.SCHEMA_FILE.read_text(encoding="utf-8") == schema.schema_text()
 
 
+def test_typescript_mirror_is_up_to_date() -> None:
+    """adapters/vscode/src/schemaTypes.ts is generated: ``python -m ipykernel_lite.bridge.tsgen --write``."""
+    from ipykernel_lite.bridge import tsgen
+    from ipykernel_lite.client import KernelState
+
+    assert tsgen.TS_FILE.read_text(encoding="utf-8") == tsgen.ts_text()
+    assert " | ".join(f'"{s.value}"' for s in KernelState) in tsgen.ts_text()
+
+
 def test_schema_describes_every_method_and_notification() -> None:
     doc = json.loads(schema.schema_text())
     assert set(doc["methods"]) == {
-        "start", "execute", "run_cell", "complete", "inspect", "input_reply", "interrupt", "pause", "restart",
-        "shutdown",
+        "start", "execute", "run_cell", "complete", "inspect", "variables", "input_reply", "interrupt", "pause",
+        "restart", "shutdown",
     }  # fmt: skip
     assert set(doc["notifications"]) == {"output", "status", "input_request", "debug_frame", "kernel_died"}
     for entry in [*doc["methods"].values(), *doc["notifications"].values()]:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ipykernel_lite.client import ExecuteResult, ExecutionError, KernelDied
+from ipykernel_lite.client.core import Mailbox, Pending
 from ipykernel_lite.client.heartbeat import HeartMonitor
 from ipykernel_lite.client.ports import free_ipc_ports, free_tcp_ports, ipc_prefix
-from ipykernel_lite.client.routing import Mailbox, Pending
 from ipykernel_lite.protocol import Message, MessageFactory
 
 F = MessageFactory()
@@ -36,10 +36,10 @@ def test_mailbox_routes_by_parent_and_queues_the_rest() -> None:
     box.deliver("iopub", reply_to(req, "status", {"execution_state": "idle"}))
     assert p.done
     assert [m.msg_type for m in p.outputs] == ["stream"]
-    assert len(box.queues["iopub"]) == 1
+    assert box.queued("iopub") == 1
     # stdin goes to the queue unless the request takes it
     box.deliver("stdin", reply_to(req, "input_request", {"prompt": ""}))
-    assert len(box.queues["stdin"]) == 1 and not p.inbox
+    assert box.queued("stdin") == 1 and not p.inbox
 
 
 def test_mailbox_bounds_queues_and_drops_forgotten() -> None:
@@ -47,10 +47,10 @@ def test_mailbox_bounds_queues_and_drops_forgotten() -> None:
     req = F.message("complete_request")
     for _ in range(5):
         box.deliver("iopub", reply_to(F.message("x"), "status"))
-    assert len(box.queues["iopub"]) == 2 and box.dropped == 3
+    assert box.queued("iopub") == 2 and box.dropped == 3
     box.forget(req.msg_id)
     box.deliver("iopub", reply_to(req, "status", {"execution_state": "idle"}))
-    assert box.dropped == 3 and len(box.queues["iopub"]) == 2
+    assert box.dropped == 3 and box.queued("iopub") == 2
     welcome = F.message("iopub_welcome", {"subscription": ""})
     box.deliver("iopub", welcome)
     assert box.welcomes == 1 and box.iopub_alive
@@ -65,7 +65,7 @@ def test_claim_moves_queued_messages_into_a_late_waiter() -> None:
     p = Pending(req.msg_id, "shell", want_idle=True)
     box.claim(p)
     assert p.reply is not None and [m.msg_type for m in p.outputs] == ["stream"]
-    assert len(box.queues["shell"]) == 1 and not box.queues["iopub"]
+    assert box.queued("shell") == 1 and box.queued("iopub") == 0
 
 
 def test_pending_settles_without_iopub_after_grace() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from adapters.iep.actions import cell_request, file_request, selection_request
 from adapters.iep.ansi import PLAIN, AnsiParser, Style, color_rgb, parse_ansi, strip_ansi
 from adapters.iep.calltip import calltip_html, open_call
-from adapters.iep.handshake import ReadyCheck
 from adapters.iep.history import InputHistory
 from adapters.iep.locations import find_locations, parse_href
-from ipykernel_lite.protocol import MessageFactory
 
 # --- ANSI ------------------------------------------------------------------------------------------------
 
@@ -164,26 +162,3 @@ def test_calltip_html_bolds_the_active_parameter() -> None:
     assert "join(a, <b><u>*p</u></b>)" in html
     assert "Join &lt;paths&gt;." in html
     assert calltip_html({"signature": "f(...)", "name": "f", "params": []}) == "<code>f(...)</code>"
-
-
-# --- readiness -------------------------------------------------------------------------------------------
-
-
-def test_ready_needs_our_reply_iopub_from_the_same_kernel_and_stdin() -> None:
-    ours, old_kernel, kernel = MessageFactory(), MessageFactory(), MessageFactory()
-    check = ReadyCheck()
-    check.begin()
-    request = ours.message("kernel_info_request", {})
-    check.asked(request.msg_id)
-    check.on_iopub(old_kernel.message("status", {"execution_state": "idle"}))  # the kernel before a restart
-    reply = kernel.message("kernel_info_reply", {"implementation": "ipykernel_lite"}, parent=request)
-    assert check.owns(reply)
-    check.on_reply(reply)
-    assert check.ready_info(lambda: True) is None  # nothing on IOPub from this kernel yet
-    check.on_iopub(kernel.message("iopub_welcome", {"subscription": ""}))
-    assert check.ready_info(lambda: False) is None  # the stdin link is not up
-    assert check.ready_info(lambda: True) == {"implementation": "ipykernel_lite"}
-    someone_elses = kernel.message("kernel_info_reply", {}, parent=ours.message("kernel_info_request", {}))
-    assert not check.owns(someone_elses)
-    check.stop()
-    assert check.ready_info(lambda: True) is None

@@ -16,6 +16,7 @@ import type {
   RunCellParams,
   RunCellResult,
   StartResult,
+  VariablesResult,
 } from "./protocol";
 
 export const KERNEL = "default";
@@ -124,6 +125,12 @@ export class KernelLink {
   async inspect(code: string, cursor: number, signal?: AbortSignal): Promise<InspectResult | null> {
     if (!this.running || !this.client) return null;
     return this.client.request("inspect", { kernel: KERNEL, code, cursor }, { signal });
+  }
+
+  /** The kernel's variables (or what the row at `path` contains); empty while no kernel runs. */
+  async variables(path: (string | number)[] | null = null): Promise<VariablesResult> {
+    if (!this.running || !this.client) return { variables: [], truncated: 0 };
+    return this.client.request("variables", { kernel: KERNEL, path });
   }
 
   async inputReply(value: string, request: string): Promise<boolean> {

@@ -2,7 +2,9 @@
 // ipykernel_lite/bridge/schema.py). Optional params take the bridge's defaults. Offsets count UTF-16 units
 // unless `encoding` is "utf-32".
 
-export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "stopped";
+// KernelState is generated from the Python definition (ipykernel_lite/client/state.py) into schemaTypes.ts
+import type { KernelState } from "./schemaTypes";
+export type { KernelState };
 export type RunScope = "cell" | "below" | "selection" | "line" | "file";
 
 export interface Origin {
@@ -126,6 +128,27 @@ export interface InspectResult {
   calltip: Calltip | null;
 }
 
+/** A row of the variables view (the kernel's variables_reply). */
+export interface VariableRow {
+  name: string;
+  type: string;
+  value: string;
+  size: number | null;
+  expandable: boolean;
+  path: (string | number)[];
+}
+
+export interface VariablesParams extends KernelParams {
+  path?: (string | number)[] | null;
+  limit?: number;
+  timeout?: number;
+}
+
+export interface VariablesResult {
+  variables: VariableRow[];
+  truncated: number;
+}
+
 export interface DebugFrame {
   file: string;
   line: number;
@@ -144,6 +167,7 @@ export interface Methods {
   run_cell: [RunCellParams, RunCellResult];
   complete: [CodeAtCursor, CompleteResult];
   inspect: [InspectParams, InspectResult];
+  variables: [VariablesParams, VariablesResult];
   input_reply: [KernelParams & { value: string; request?: string | null }, { answered: boolean }];
   interrupt: [KernelParams, { interrupted: boolean }];
   pause: [KernelParams, { paused: boolean }];
@@ -215,6 +239,7 @@ export const METHOD_NAMES: Record<keyof Methods, true> = {
   run_cell: true,
   complete: true,
   inspect: true,
+  variables: true,
   input_reply: true,
   interrupt: true,
   pause: true,

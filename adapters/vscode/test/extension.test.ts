@@ -118,6 +118,97 @@ test("input() opens an input box; the answer goes back to the kernel", { timeout
   assert.match(rec.output, /your name\? ada\nhi ada\n/);
 });
 
+test("the interactive window shows each run's code and outputs, in order", { timeout: 30000 }, async () => {
+  const panel = rec.panels[0];
+  assert.ok(panel, "a webview panel opened on the first run");
+  panel.fromPage({ type: "ready" }); // the page loaded: what was queued for it is posted
+  assert.ok(panel.posted.some((m) => m.type === "run"), "runs before the page was ready were queued, not lost");
+  const before = panel.posted.length;
+  await run("runCell", doc.uri, 6);
+  assert.equal(rec.panels.length, 1, "one window for every run");
+  const mine = await until(
+    () => {
+      const posted = panel.posted.slice(before);
+      return posted.some((m) => m.type === "output") ? posted : undefined;
+    },
+    5000,
+    "the output",
+  );
+  assert.deepEqual(
+    mine.map((m) => m.type),
+    ["run", "output"],
+  );
+  assert.equal(mine[0].code, "print(greeting.upper())\n");
+  assert.equal(mine[0].origin, "shout.py:6");
+  assert.equal(mine[1].kind, "stream");
+  assert.equal(mine[1].html, "HELLO\n");
+});
+
+test("rich outputs reach the window as HTML: an image, a table, an error with frame links", { timeout: 30000 }, async () => {
+  const panel = rec.panels[0];
+  const code =
+    "## rich\n" +
+    "import base64\n" +
+    "from ipykernel_lite.display import display\n" +
+    "class T:\n    def _repr_html_(self):\n        return '<table><tr><td onclick=\"x()\">7</td></tr></table><script>bad()</script>'\n" +
+    "display(T())\n" +
+    "def fail():\n    return 1 / 0\n" +
+    "fail()\n";
+  const scratch = new vscode.TextDocument(vscode.Uri.untitled("Untitled-2"), code);
+  vscode.openEditor(scratch);
+  const before = panel.posted.length;
+  await run("runCell", scratch.uri, 1);
+  // outputs reach the page through an ordered chain of renders: wait for the last one
+  await until(() => panel.posted.slice(before).find((m) => m.kind === "error"), 5000, "the error output");
+  const posted = panel.posted.slice(before);
+  const table = posted.find((m) => m.kind === "text/html");
+  assert.ok(table, JSON.stringify(posted));
+  assert.match(table.html, /<table><tr><td>7<\/td><\/tr><\/table>/);
+  assert.doesNotMatch(table.html, /script|onclick/);
+  const error = posted.find((m) => m.kind === "error");
+  assert.match(error.html, /<a class="frame" href="#" data-path="Untitled-2" data-line="9"/);
+  // clicking the frame (the page posts "open") puts the cursor on that line of the unsaved buffer
+  vscode.openEditor(doc);
+  panel.fromPage({ type: "open", path: "Untitled-2", line: 9 });
+  await until(() => vscode.window.activeTextEditor?.document === scratch || undefined, 5000, "the buffer shown");
+  assert.equal(vscode.window.activeTextEditor!.selection.start.line, 8);
+  vscode.openEditor(doc);
+});
+
+test("the Kernel Variables view lists the kernel's variables and expands containers", { timeout: 30000 }, async () => {
+  const provider = rec.treeViews.get("ipykernelLite.variables");
+  assert.ok(provider);
+  const scratch = new vscode.TextDocument(vscode.Uri.file("/home/ada/vars.py"), "scores = {'ada': 3}\n");
+  vscode.openEditor(scratch);
+  await run("runFile", scratch.uri);
+  const items = await provider.getChildren();
+  const scores = items.find((i: { label: string }) => i.label === "scores");
+  assert.ok(scores, items.map((i: { label: string }) => i.label).join());
+  assert.equal(scores.description, "dict (1) = {'ada': 3}");
+  const inner = await provider.getChildren(scores);
+  assert.deepEqual(
+    inner.map((i: { label: string; description: string }) => [i.label, i.description]),
+    [["'ada'", "int = 3"]],
+  );
+  vscode.openEditor(doc);
+});
+
+test("Shift+Enter is ours only where the Python and Jupyter extensions cannot take it", () => {
+  assert.equal(rec.contexts.get("ipykernelLite.ownsShiftEnter"), true);
+  const none = (): boolean => false;
+  const python = (id: string): boolean => id === "ms-python.python";
+  assert.equal(ext.ownsShiftEnter("auto", none), true);
+  assert.equal(ext.ownsShiftEnter("auto", python), false);
+  assert.equal(ext.ownsShiftEnter("always", python), true);
+  assert.equal(ext.ownsShiftEnter("never", none), false);
+  const bindings = packageJson.contributes.keybindings as { key: string; when: string; mac?: string }[];
+  assert.ok(!bindings.some((b) => b.key === "ctrl+enter"), "Ctrl+Enter stays VS Code's insert line below");
+  for (const b of bindings) assert.match(b.when, /editorLangId == python/);
+  const shiftEnter = bindings.find((b) => b.key === "shift+enter");
+  assert.match(shiftEnter!.when, /ipykernelLite\.ownsShiftEnter/);
+  assert.match(shiftEnter!.when, /!jupyter\.ownsSelection/);
+});
+
 test("completion, signature help and hover come from the live namespace", { timeout: 30000 }, async () => {
   const text = "os.path.jo";
   const typing = new vscode.TextDocument(vscode.Uri.untitled("Untitled-1"), text);

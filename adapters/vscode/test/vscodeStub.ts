@@ -35,6 +35,9 @@ export class Uri {
   static untitled(name: string): Uri {
     return new Uri("untitled", name);
   }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, [base.fsPath, ...parts].join("/"));
+  }
   toString(): string {
     return `${this.scheme}:${this.fsPath}`;
   }
@@ -194,7 +197,82 @@ export interface InputBoxCall {
   answer: (value: string | undefined) => void;
 }
 
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+}
+
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export class TreeItem {
+  description?: string;
+  tooltip?: string;
+  id?: string;
+  contextValue?: string;
+  constructor(
+    public label: string,
+    readonly collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+  ) {}
+}
+
+export class EventEmitter<T> {
+  private listeners: ((value: T) => void)[] = [];
+  readonly event = (listener: (value: T) => void) => {
+    this.listeners.push(listener);
+    return { dispose: () => undefined };
+  };
+  fire(value: T): void {
+    for (const l of this.listeners) l(value);
+  }
+  dispose(): void {}
+}
+
+/** A webview panel: records what the extension posts, and lets a test send messages from the page. */
+export class WebviewPanel {
+  readonly posted: any[] = [];
+  html = "";
+  visible = true;
+  private receivers: ((msg: unknown) => void)[] = [];
+  private disposers: (() => void)[] = [];
+  readonly webview = {
+    cspSource: "vscode-webview:",
+    asWebviewUri: (uri: Uri) => uri,
+    postMessage: (msg: unknown) => {
+      this.posted.push(msg);
+      return Promise.resolve(true);
+    },
+    onDidReceiveMessage: (fn: (msg: unknown) => void) => {
+      this.receivers.push(fn);
+      return { dispose: () => undefined };
+    },
+    set html(value: string) {
+      panelHtml.value = value;
+    },
+  };
+  fromPage(msg: unknown): void {
+    for (const r of this.receivers) r(msg);
+  }
+  reveal(): void {}
+  onDidDispose(fn: () => void): { dispose(): void } {
+    this.disposers.push(fn);
+    return { dispose: () => undefined };
+  }
+  dispose(): void {
+    for (const d of this.disposers) d();
+  }
+}
+const panelHtml = { value: "" };
+
 export const recorded = {
+  panels: [] as WebviewPanel[],
+  treeViews: new Map<string, any>(),
+  contexts: new Map<string, unknown>(),
+  warnings: [] as string[],
   output: "",
   statusTexts: [] as string[],
   errors: [] as string[],
@@ -257,6 +335,19 @@ export const window = {
     return item;
   },
   createTextEditorDecorationType: () => disposable,
+  createWebviewPanel: () => {
+    const panel = new WebviewPanel();
+    recorded.panels.push(panel);
+    return panel;
+  },
+  createTreeView: (id: string, options: { treeDataProvider: unknown }) => {
+    recorded.treeViews.set(id, options.treeDataProvider);
+    return disposable;
+  },
+  showWarningMessage: (message: string) => {
+    recorded.warnings.push(message);
+    return Promise.resolve(undefined);
+  },
   showInputBox: (options: InputBoxCall["options"], token: InputBoxCall["token"]) =>
     new Promise<string | undefined>((resolve) => {
       token.onCancellationRequested(() => resolve(undefined));
@@ -269,9 +360,13 @@ export const window = {
   showInformationMessage: () => Promise.resolve(undefined),
   showQuickPick: () => Promise.resolve(undefined),
   setStatusBarMessage: () => disposable,
-  showTextDocument: (doc: TextDocument) => {
+  showTextDocument: (doc: TextDocument, options?: { selection?: Range }) => {
     const existing = window.visibleTextEditors.find((e) => e.document === doc);
-    return Promise.resolve(existing ?? openEditor(doc));
+    const editor = existing ?? openEditor(doc);
+    const at = options?.selection;
+    if (at) editor.selection = new Selection(at.start.line, at.start.character, at.end.line, at.end.character);
+    window.activeTextEditor = editor;
+    return Promise.resolve(editor);
   },
 };
 
@@ -283,6 +378,7 @@ export const workspace = {
   getConfiguration: () => ({
     get: <T>(key: string, fallback?: T): T | undefined => (configuration[key] as T | undefined) ?? fallback,
   }),
+  onDidChangeConfiguration: () => disposable,
   openTextDocument: (uri: Uri) => {
     const doc = documents.find((d) => d.uri.toString() === uri.toString());
     return doc ? Promise.resolve(doc) : Promise.reject(new Error(`no document ${uri.toString()}`));
@@ -296,7 +392,13 @@ export const commands = {
     recorded.commands.set(name, fn);
     return disposable;
   },
-  executeCommand: (name: string, ...args: unknown[]) => Promise.resolve(recorded.commands.get(name)?.(...args)),
+  executeCommand: (name: string, ...args: unknown[]) => {
+    if (name === "setContext") {
+      recorded.contexts.set(String(args[0]), args[1]);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(recorded.commands.get(name)?.(...args));
+  },
 };
 
 export const languages = {
@@ -304,4 +406,10 @@ export const languages = {
   registerCompletionItemProvider: (_s: unknown, p: unknown) => (recorded.providers.set("completion", p), disposable),
   registerSignatureHelpProvider: (_s: unknown, p: unknown) => (recorded.providers.set("signature", p), disposable),
   registerHoverProvider: (_s: unknown, p: unknown) => (recorded.providers.set("hover", p), disposable),
+};
+
+export const extensions = {
+  installed: new Set<string>(),
+  getExtension: (id: string) => (extensions.installed.has(id) ? { id } : undefined),
+  onDidChange: () => disposable,
 };

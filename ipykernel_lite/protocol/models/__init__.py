@@ -22,6 +22,9 @@ from .extensions import (
     Origin,
     PauseReply,
     PauseRequest,
+    VariableRow,
+    VariablesReply,
+    VariablesRequest,
 )
 from .header import Header
 from .introspection import (
@@ -147,6 +150,9 @@ __all__ = [
     "StreamOutput",
     "UpdateDisplayData",
     "UpdateDisplayTransient",
+    "VariableRow",
+    "VariablesReply",
+    "VariablesRequest",
     "all_json_schemas",
     "build_validators",
     "content_shapes",

@@ -6,35 +6,36 @@ accepts unknown keys, so a message carrying them stays a valid Jupyter 5.4 messa
 
 from __future__ import annotations
 
-from pydantic import Field
+import dataclasses
+from typing import TYPE_CHECKING, Any, get_type_hints
 
+from pydantic import Field, create_model
+
+from ..origin import Origin as _OriginFields
 from .base import OkReply, ProtocolModel
 
 # --- execute_request metadata ----------------------------------------------------------------------------
 
 
-class Origin(ProtocolModel):
-    """Where the code of an execute_request comes from (metadata key ``origin``).
+def _model_of(cls: type[Any], base: type[ProtocolModel]) -> type[ProtocolModel]:
+    """A validating model with the fields, docs and constraints of the dataclass ``cls`` (one definition)."""
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        extra = {k: v for k, v in f.metadata.items() if k != "doc"}
+        default = f.default if f.default is not dataclasses.MISSING else ...
+        fields[f.name] = (hints[f.name], Field(default, description=f.metadata["doc"], **extra))
+    model: type[ProtocolModel] = create_model(cls.__name__, __base__=base, __doc__=cls.__doc__, **fields)
+    model.__module__ = __name__
+    return model
 
-    With it, tracebacks, the debugger and ``inspect.getsource`` point into the editor's file at the right
-    line instead of an anonymous cell.
-    """
 
-    path: str = Field(description="Path of the file the code was taken from, as the editor knows it.")
-    line: int = Field(ge=1, description="Line number in that file of the first line of the code, from 1.")
-    cell: str | None = Field(
-        default=None,
-        description="Title of the cell (its marker line's text) when the code is one cell of the file; "
-        "None for a selection or the whole file.",
-    )
-    cwd: bool = Field(default=False, description="Change the working directory to the file's folder first.")
-    as_main: bool = Field(
-        default=False,
-        description="Run the code as the whole file, as a script: __name__ == '__main__', __file__ set.",
-    )
-    argv: list[str] | None = Field(
-        default=None, description="Set sys.argv to [path, *argv] while the code runs; None leaves it as is."
-    )
+if TYPE_CHECKING:
+    # a generated class is opaque to mypy: it checks uses of the model as the base model it is
+    Origin = ProtocolModel
+else:
+    #: generated from ``ipykernel_lite.protocol.origin.Origin`` (the kernel's and the clients' definition)
+    Origin = _model_of(_OriginFields, ProtocolModel)
 
 
 class ExecuteMetadata(ProtocolModel):
@@ -123,3 +124,38 @@ class InputRequestMetadata(ProtocolModel):
     """Message metadata of an ``input_request``; other keys are kept as they are."""
 
     debug: DebugState | None = Field(default=None, description="Set while the debugger waits for a command.")
+
+
+# --- control: variables_request ----------------------------------------------------------------------------
+
+
+class VariablesRequest(ProtocolModel):
+    """``variables_request`` (control channel): the user namespace as rows for an editor's variables view.
+
+    Answered on the control thread, also while a cell runs, without running user code (no ``repr`` of user
+    objects, no property getters): see ``ipykernel_lite.introspect.variables``.
+    """
+
+    path: list[str | int] | None = Field(
+        default=None,
+        description="None: the namespace's variables. Else a row's path: what that value contains (dict "
+        "entries and sequence items by position, attributes by name).",
+    )
+    limit: int = Field(default=500, ge=1, le=10_000, description="At most this many rows.")
+
+
+class VariableRow(ProtocolModel):
+    name: str = Field(description="The variable's name, a dict key's repr, '[n]' for an item, an attribute name.")
+    type: str = Field(description="Qualified type name ('int', 'pandas.core.frame.DataFrame').")
+    value: str = Field(description="Short value: repr of builtin values, '<type object at 0x…>' for others.")
+    size: int | None = Field(default=None, description="len() of builtin containers and strings; else None.")
+    expandable: bool = Field(description="Whether a variables_request with this path lists children.")
+    path: list[str | int] = Field(description="Pass it back as path to expand this row.")
+
+
+class VariablesReply(OkReply):
+    """``variables_reply`` (status ok). A path that no longer leads anywhere is an error reply
+    (``ename`` ``VariablesError``)."""
+
+    variables: list[VariableRow] = Field(default=[])
+    truncated: int = Field(default=0, description="Rows left out by limit.")

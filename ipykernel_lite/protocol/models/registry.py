@@ -23,6 +23,8 @@ from .extensions import (
     InputRequestMetadata,
     PauseReply,
     PauseRequest,
+    VariablesReply,
+    VariablesRequest,
 )
 from .header import Header
 from .introspection import (
@@ -92,6 +94,8 @@ CONTENT_MODELS: dict[str, Model] = {
     "interrupt_reply": InterruptReply,
     "pause_request": PauseRequest,
     "pause_reply": PauseReply,
+    "variables_request": VariablesRequest,
+    "variables_reply": VariablesReply,
     # iopub
     "status": KernelStatus,
     "stream": StreamOutput,

@@ -1,19 +1,19 @@
-"""When a (re)started kernel is ready for us, as a pure state machine (the Qt client feeds it messages).
+"""When a (re)started kernel is ready for us, as a pure state machine that the client core feeds.
 
 Ready means three things: the kernel answered ``kernel_info``; an IOPub message from that same kernel session
 arrived, which proves our subscription (one from the kernel before a restart proves nothing); and the stdin
-socket finished its handshake, because the kernel drops an ``input_request`` for a client it has not met.
+socket finished its handshake, because the kernel drops an ``input_request`` for a client it has not met
+(the shell says whether its stdin link is up: a websocket shell's always is).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from ipykernel_lite.protocol import Message
+from ...protocol import Message
 
 
-class ReadyCheck:
+class Readiness:
     def __init__(self) -> None:
         self.active = False
         self._asked: set[str] = set()
@@ -35,7 +35,7 @@ class ReadyCheck:
         self._asked.add(msg_id)
 
     def owns(self, reply: Message) -> bool:
-        """Whether ``reply`` answers one of our kernel_info requests (it is ours, not the host's)."""
+        """Whether ``reply`` answers one of our kernel_info requests (it is ours, not the caller's)."""
         return reply.parent_id in self._asked
 
     def on_reply(self, reply: Message) -> None:
@@ -46,9 +46,13 @@ class ReadyCheck:
         if self.active:
             self._sessions.add(str(msg.header.get("session", "")))
 
-    def ready_info(self, stdin_linked: Callable[[], bool]) -> dict[str, Any] | None:
+    @property
+    def answered(self) -> bool:
+        return self._reply is not None
+
+    def info(self, stdin_linked: bool) -> dict[str, Any] | None:
         """The kernel_info content once all three hold, else None."""
         reply = self._reply
         if not self.active or reply is None or reply.header.get("session") not in self._sessions:
             return None
-        return reply.content if stdin_linked() else None
+        return reply.content if stdin_linked else None

@@ -1,0 +1,75 @@
+"""JupyterLab's debugger panel on our kernel, in headless chromium: a breakpoint set in a cell's gutter stops the
+cell, the stopped line is highlighted, the Variables panel shows a local, continue lets the cell finish.
+
+Every wait is on a selector or a text in the page (or the kernel's status), bounded by Playwright's timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import TEST_KERNEL
+
+from .conftest import Lab
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytest.importorskip("debugpy")
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img" / "debugger-jupyterlab.png"
+CELL = "def scale(value):\n    doubled = value * 2\n    return doubled\n\nresult = scale(21)\nprint('result', result)"
+KERNEL_IDLE = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+               " return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+               " && w.sessionContext.session.kernel.status === 'idle'); }")
+
+
+def _notebook(path: Path) -> None:
+    nb = {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
+                   "source": CELL}],
+        "metadata": {"kernelspec": {"name": TEST_KERNEL, "display_name": "ipykernel_lite (tests)",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb))
+
+
+def test_breakpoint_in_a_cell_stops_shows_a_variable_and_continues(lab: Lab, browser: Any, tmp_path: Path) -> None:
+    started = time.monotonic()
+    _notebook(lab.root / "debug.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(lab.open_url("debug.ipynb"))
+        page.wait_for_function(KERNEL_IDLE)
+        # the bug button appears because the kernel says it has a debugger; pressing it starts a session
+        bug = page.locator(".jp-DebuggerBugButton").first
+        bug.wait_for()
+        bug.click()
+        page.locator(".jp-DebuggerBugButton[aria-pressed='true']").first.wait_for()
+        cell = page.locator(".jp-Notebook .jp-Cell").first
+        # a breakpoint on line 2, in the cell's gutter
+        cell.locator(".cm-breakpoint-gutter .cm-gutterElement").nth(2).click()
+        cell.locator(".cm-breakpoint-gutter .cm-gutterElement .cm-breakpoint-marker, "
+                     ".cm-breakpoint-gutter .cm-gutterElement:has(*)").first.wait_for(state="attached")
+        cell.locator(".jp-InputArea-editor").click()
+        # not awaited: the command's promise settles only when the cell ends, after the breakpoint
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")
+        # stopped: the line is highlighted and the Variables panel lists the function's local
+        cell.locator(".jp-DebuggerEditor-highlight").first.wait_for()
+        page.locator(".jp-DebuggerVariables-name", has_text="value").first.wait_for()
+        page.locator(".jp-DebuggerCallstackFrame-name", has_text="scale").first.wait_for()
+        shot = DOCS_IMG if os.environ.get("IPYKERNEL_LITE_SCREENSHOTS") == "1" else tmp_path / DOCS_IMG.name
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+        page.evaluate("() => { window.jupyterapp.commands.execute('debugger:continue'); }")
+        cell.get_by_text("result 42").wait_for()
+        page.wait_for_function(KERNEL_IDLE)
+    finally:
+        page.close()
+    print(f"\nbrowser test took {time.monotonic() - started:.1f} s (JupyterLab start-up not counted)")

@@ -1,0 +1,77 @@
+"""Issue 19 item 5 over real sockets: the client never silently drops a reply.
+
+10,000 ``send`` and then one ``collect`` each: every reply arrives (replies of our own requests are kept;
+only unclaimed IOPub is bounded, and a request whose IOPub was pushed out says so in ``ExecuteResult.lost``),
+and ``collect(timeout=None)`` returns for every one of them. The same through ``recv``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+import pytest
+from client_kernels import KINDS
+
+from ipykernel_lite.client import KernelManager
+
+N = int(os.environ.get("NODROP_N", "10000"))
+
+
+@pytest.fixture(scope="module")
+def lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KernelManager]:
+    m = KINDS["lite"].manager(tmp_path_factory.mktemp("nodrop"))
+    m.start()
+    try:
+        yield m
+    finally:
+        m.shutdown(timeout=2.0)
+
+
+@pytest.mark.timeout(240)
+def test_ten_thousand_sends_then_collects_all_arrive(lite: KernelManager) -> None:
+    with lite.client(max_queued=1000) as kc:
+        kc.wait_for_ready(30)
+        ids = [kc.send("shell", "execute_request", {"code": f"{i}", "silent": False}) for i in range(N)]
+        counts = []
+        lost = 0
+        for msg_id in ids:
+            # no timeout: the reply is kept, so this cannot hang on a dropped one
+            r = kc.collect(msg_id, timeout=None)
+            assert r.ok, r
+            counts.append(r.execution_count)
+            lost += r.lost
+        assert counts == sorted(counts) and len(set(counts)) == N
+        # what was pushed out is unclaimed IOPub only, and is accounted for on the requests it belonged to
+        assert kc.dropped == lost
+        assert kc.queued("shell") == 0
+
+
+@pytest.mark.timeout(240)
+def test_ten_thousand_sends_then_recv_gets_every_reply(lite: KernelManager) -> None:
+    with lite.client(max_queued=100) as kc:
+        kc.wait_for_ready(30)
+        ids = [kc.send("shell", "kernel_info_request") for _ in range(N)]
+        got = []
+        while len(got) < N:
+            m = kc.recv("shell", timeout=30)
+            assert m is not None, f"only {len(got)} of {N} replies arrived"
+            got.append(m.parent_id)
+        assert got == ids
+        # their busy/idle statuses were unclaimed: bounded, never more than max_queued kept
+        assert kc.queued("iopub") <= 100
+
+
+@pytest.mark.timeout(240)
+def test_async_client_keeps_every_reply_too(lite: KernelManager) -> None:
+    async def main() -> None:
+        async with lite.async_client(max_queued=500) as kc:
+            await kc.wait_for_ready(30)
+            ids = [kc.send_nowait("shell", "execute_request", {"code": "1", "silent": False}) for _ in range(N // 2)]
+            for msg_id in ids:
+                r = await kc.collect(msg_id, timeout=None)
+                assert r.ok
+            assert kc.queued("shell") == 0
+
+    asyncio.run(main())

@@ -18,6 +18,10 @@ JSONDict = dict[str, Any]
 
 #: set by the running kernel: publish(msg_type, content)
 publisher: Callable[[str, JSONDict], None] | None = None
+#: (ename, evalue, traceback) of formatters that failed since the executor last cleared this list
+format_errors: list[tuple[str, str, list[str]]] = []
+#: set when ``get_ipython()`` is first used: the shell's display_formatter, whose registrations come first
+formatter: Any = None
 
 _REPR_METHODS = (
     ("_repr_html_", "text/html"),
@@ -41,34 +45,77 @@ def _encode(mime: str, value: Any) -> Any:
     return value
 
 
-def _plain(obj: Any) -> str:
-    try:
-        text = repr(obj)
-    except Exception as e:  # a broken __repr__ must not break the cell
-        return f"<{type(obj).__name__} object (repr failed: {type(e).__name__}: {e})>"
-    if len(text) > 100 and isinstance(obj, dict | list | tuple | set):
-        import pprint
+def _plain(obj: Any) -> str | None:
+    """IPython's text/plain (the pretty printer, imported on first use); None when the object's repr fails
+    (reported as an error output, as IPython does; the cell itself goes on)."""
+    from .pretty import pretty
 
-        try:
-            return pprint.pformat(obj, width=100)
-        except Exception:
-            return text
-    return text
+    printers = None
+    if formatter is not None:
+        printers = formatter.formatters["text/plain"].type_printers or None
+    try:
+        return pretty(obj, printers=printers)
+    except Exception as e:
+        _format_failed(e, "text/plain", obj)
+        return None
+
+
+def _format_failed(exc: Exception, what: str, obj: Any) -> None:
+    """A formatter raised: IPython shows the traceback as an error output and leaves that mime type out."""
+    log.warning("%s of %s failed: %s", what, type(obj).__name__, exc)
+    if publisher is None:
+        return
+    from .kernel.tracebacks import format_exception
+
+    ename, evalue, tb = format_exception(exc)
+    format_errors.append((ename, evalue, tb))
+    publisher("error", {"ename": ename, "evalue": evalue, "traceback": tb})
+
+
+def _figure_png(obj: Any) -> str | None:
+    """A matplotlib figure shown as a value: PNG, as IPython's inline backend registers for Figure."""
+    import sys
+
+    mpl_figure = sys.modules.get("matplotlib.figure")
+    if mpl_figure is None or not isinstance(obj, mpl_figure.Figure):
+        return None
+    if not obj.axes and not obj.lines:
+        return None  # nothing drawn: no image, as IPython's inline backend
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    obj.canvas.print_figure(buf, format="png", bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def format_bundle(
     obj: Any, include: set[str] | None = None, exclude: set[str] | None = None
 ) -> tuple[JSONDict, JSONDict]:
-    """Build (data, metadata) for ``obj``; ``text/plain`` is always there."""
+    """Build (data, metadata) for ``obj``; ``text/plain`` is there unless the object's repr fails."""
     data: JSONDict = {}
     metadata: JSONDict = {}
+    if not isinstance(obj, type):
+        shows_itself = getattr(obj, "_ipython_display_", None)
+        if callable(shows_itself):
+            # the object publishes its own outputs: nothing else is shown; NotImplementedError means "use my
+            # reprs instead" (ipympl's canvas), as IPython takes it
+            try:
+                shows_itself()
+                return data, metadata
+            except NotImplementedError:
+                pass
+    if formatter is not None:
+        data.update({k: _encode(k, v) for k, v in formatter.registered(obj).items()})
     if not isinstance(obj, type):  # a class's _repr_*_ are unbound functions, not its display
         mb = getattr(obj, "_repr_mimebundle_", None)
         if callable(mb):
             try:
                 res = mb(include=include, exclude=exclude)
+            except NotImplementedError:
+                res = None
             except Exception as e:
-                log.warning("_repr_mimebundle_ of %s failed: %s", type(obj).__name__, e)
+                _format_failed(e, "_repr_mimebundle_", obj)
                 res = None
             if isinstance(res, tuple) and len(res) == 2:
                 res, md = res
@@ -87,7 +134,7 @@ def format_bundle(
             except NotImplementedError:
                 continue
             except Exception as e:
-                log.warning("%s of %s failed: %s", meth, type(obj).__name__, e)
+                _format_failed(e, meth, obj)
                 continue
             if value is None:
                 continue
@@ -96,8 +143,18 @@ def format_bundle(
                 if isinstance(md, dict):
                     metadata[mime] = md
             data[mime] = _encode(mime, value)
+        if "image/png" not in data and type(obj).__name__ == "Figure":
+            try:
+                png = _figure_png(obj)
+            except Exception as e:
+                log.warning("drawing the figure failed: %s", e)
+                png = None
+            if png is not None:
+                data["image/png"] = png
     if "text/plain" not in data:
-        data["text/plain"] = _plain(obj)
+        text = _plain(obj)
+        if text is not None:
+            data["text/plain"] = text
     if include is not None:
         data = {k: v for k, v in data.items() if k in include or k == "text/plain"}
     if exclude:
@@ -154,6 +211,8 @@ def display(
         tr = dict(transient or {})
         if handle is not None:
             tr["display_id"] = handle.display_id
+        if not data:
+            continue  # every formatter failed (each reported): nothing to show, as in IPython
         content: JSONDict = {"data": data, "metadata": md, "transient": tr}
         if publisher is None:
             print(data.get("text/plain", ""))

@@ -1,5 +1,5 @@
-"""The examples in docs/architecture.md, protocol.md, editor-integration.md, client-core.md, comms.md and
-reliability.md cannot rot.
+"""The examples in docs/architecture.md, protocol.md, editor-integration.md, client-core.md, comms.md,
+reliability.md and ipython.md cannot rot.
 
 - Every ```python block preceded by ``<!-- runnable -->`` runs, in document order, in one namespace per
   document; the examples start real kernels (``start_kernel``) and assert what the prose claims. A failure
@@ -35,6 +35,7 @@ from ipykernel_lite.protocol.models import (
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FILES = (
     "architecture.md", "protocol.md", "editor-integration.md", "comms.md", "client-core.md", "reliability.md",
+    "ipython.md",
 )
 #: the documents whose point is to show real messages
 MESSAGE_DOCS = ("protocol.md", "editor-integration.md")

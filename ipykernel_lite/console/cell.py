@@ -92,6 +92,12 @@ def run_cell(
     except KeyboardInterrupt:
         renderer.notice("[stopped waiting: the kernel did not react to the interrupts, it may still be busy]")
         return CellOutcome("abandoned")
+    for page in (p for p in result.payload if p.get("source") == "page"):
+        # ``obj?``, ``%pycat``, ``%page``: a terminal has no pager pane, so the text is shown in place
+        text = str((page.get("data") or {}).get("text/plain", ""))
+        if text:
+            renderer.finish_line()
+            renderer.plain(text if text.endswith("\n") else text + "\n")
     exit_payload = next((p for p in result.payload if p.get("source") == "ask_exit"), None)
     if exit_payload is None:
         for msg in held_exit:

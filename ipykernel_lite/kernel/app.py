@@ -317,6 +317,7 @@ EXTENSIONS: tuple[str, ...] = (
     "variables:VariablesExtension",
     "forksafe:ForkSafeExtension",
     "thread_parent:ThreadParentExtension",
+    "ipykernel_lite.shell:ShellExtension",
 )
 
 

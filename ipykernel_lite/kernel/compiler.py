@@ -77,33 +77,47 @@ class CellCompiler:
         return f"<cell-{next(_cell_numbers)}>"
 
     def compile(
-        self, code: str, origin: Origin | None = None, *, echo_last: bool = True, filename: str | None = None
+        self,
+        code: str,
+        origin: Origin | None = None,
+        *,
+        echo_last: bool = True,
+        filename: str | None = None,
+        shown: str | None = None,
     ) -> CompiledCell:
         """Compile ``code``; SyntaxError is raised with the file's name, line and column.
 
         Code indented as a whole (a selection from inside a block) is dedented to compile;
         its columns still refer to the editor's text. ``filename`` names code without an origin (the visual
-        debugger's cell files) instead of a new ``<cell-N>``.
+        debugger's cell files) instead of a new ``<cell-N>``. ``shown``: the text the user typed, when
+        ``code`` is a rewrite of it with the same lines (magics): tracebacks show it.
         """
         if origin is None and filename is not None:
-            return self._compile(code, None, echo_last, filename)
+            return self._compile(code, None, echo_last, filename, shown)
         if origin is None:
             # the same text run again (a loop in an editor, a pipelined client) reuses its code objects:
             # its <cell-N> text is still in linecache, so tracebacks stay right
             key = (code, echo_last, self._future_flags)
-            hit = self._recent.get(key)
+            hit = self._recent.get(key) if shown is None else None
             if hit is not None:
                 return hit
-            compiled = self._compile(code, None, echo_last)
+            compiled = self._compile(code, None, echo_last, None, shown)
+            if shown is not None:
+                return compiled
             if len(code) <= _CACHE_MAX_CODE:
                 if len(self._recent) >= _CACHE_ENTRIES:
                     self._recent.pop(next(iter(self._recent)))
                 self._recent[key] = compiled
             return compiled
-        return self._compile(code, origin, echo_last)
+        return self._compile(code, origin, echo_last, None, shown)
 
     def _compile(
-        self, code: str, origin: Origin | None, echo_last: bool, filename: str | None = None
+        self,
+        code: str,
+        origin: Origin | None,
+        echo_last: bool,
+        filename: str | None = None,
+        typed: str | None = None,
     ) -> CompiledCell:
         filename = filename or self.filename_for(origin)
         first_line = origin.line if origin is not None else 1
@@ -113,6 +127,12 @@ class CellCompiler:
         if not shown[-1]:
             shown.pop()
         source_lines, indent = dedent_lines(shown)
+        if typed is not None:
+            user_lines = split_lines(typed)
+            if not user_lines[-1]:
+                user_lines.pop()
+            if len(user_lines) >= len(shown):
+                shown = user_lines
         if origin is None:
             _store(filename, [line + "\n" for line in shown])
         else:

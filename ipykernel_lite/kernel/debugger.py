@@ -58,6 +58,8 @@ class Debugger:
         #: debuggers waiting at their prompt, innermost last (pdb's ``debug`` command nests them)
         self.prompts: list[KernelPdb] = []
         self._post_mortems = 0
+        #: ``%pdb on``: every error is debugged post-mortem, as execute metadata ``post_mortem: true`` asks
+        self.auto_post_mortem = False
         self._finder: _PatchPdbOnImport | None = None
         self._pause_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
@@ -118,7 +120,8 @@ class Debugger:
 
     def on_error(self, request: Message, exc: BaseException) -> None:
         """With execute metadata ``post_mortem: true``, debug the failing frame before the reply goes out."""
-        if request.metadata.get("post_mortem") is not True or not isinstance(exc, Exception):
+        wanted = request.metadata.get("post_mortem") is True or self.auto_post_mortem
+        if not wanted or not isinstance(exc, Exception):
             return
         tb = exc.__traceback__
         if tb is None:

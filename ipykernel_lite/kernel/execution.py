@@ -40,6 +40,7 @@ class Executor:
         self.ns: dict[str, Any] = self.module.__dict__
         self.ns["__builtins__"] = builtins
         self.ns[transforms.MAGIC_CALL] = self._magic
+        self.ns[transforms.CELL_MAGIC_CALL] = self._cell_magic
         sys.modules["__main__"] = self.module
         builtins.display = display_mod.display  # type: ignore[attr-defined]
         display_mod.publisher = kernel.publish
@@ -49,6 +50,9 @@ class Executor:
         self._silent = False
         self._count = 0
         self._payload: list[JSONDict] = []
+        #: the value the running cell echoed (``post_run_cell`` callbacks see it as ``result.result``)
+        self.last_result: Any = None
+        self._echo_error: tuple[str, str, list[str]] | None = None
         sys.displayhook = self.displayhook
         from .exit_call import install as install_exit
 
@@ -91,12 +95,16 @@ class Executor:
         if not silent:
             kernel.iopub.publish("execute_input", {"code": code, "execution_count": count}, msg)
         self._silent, self._count, self._payload = silent, count, []
+        self.last_result = None
+        self._echo_error = None
         origin = _origin(msg.metadata)
         if origin is not None:
             with run_context(msg.metadata["origin"], self.ns):
                 error = self.run_cell(code, origin, silent=silent)
         else:
             error = self.run_cell(code, None, silent=silent)
+        if error is None and self._echo_error is not None:
+            error = self._echo_error
         if store_history:
             self.history.store_input(count, code)
         content: JSONDict = {"status": "ok", "execution_count": count, "payload": self._payload}
@@ -104,8 +112,7 @@ class Executor:
             ename, evalue, tb = error
             content.update(status="error", ename=ename, evalue=evalue, traceback=tb)
             content["user_expressions"] = {}
-            if not silent:
-                kernel.iopub.publish("error", {"ename": ename, "evalue": evalue, "traceback": tb}, msg)
+            # the error output was published by run_cell, before post-execute outputs (inline figures)
             # with stop_on_error, the request cycle sets aside what was queued behind this cell (cycle.py)
         else:
             content["user_expressions"] = self.user_expressions(c.get("user_expressions") or {})
@@ -121,14 +128,15 @@ class Executor:
             return None
         policy = self.kernel.interrupts
         try:
-            source = transforms.rewrite_magics(code)
+            source = transforms.rewrite_magics(code, self._is_automagic)
+            shown = code if source is not code else None
             filename = None
             if origin is None:
                 for name_of in self.kernel.host.hooks.cell_filename:
                     filename = name_of(code)  # from the code as received: the front end hashes that text
                     if filename:
                         break
-            cell = self.compiler.compile(source, origin, echo_last=not silent, filename=filename)
+            cell = self.compiler.compile(source, origin, echo_last=not silent, filename=filename, shown=shown)
             policy.arm()
             try:
                 if cell.is_async:
@@ -139,7 +147,7 @@ class Executor:
                     if cell.last_expr is not None:
                         value = eval(cell.last_expr, self.ns)
                         if value is not None:
-                            self.displayhook(value)
+                            self._echo(value)
             finally:
                 policy.armed = False
         except BaseException as e:
@@ -152,17 +160,37 @@ class Executor:
                 self._add_payload({"source": "ask_exit", "keepkernel": False})
             report = self._report(e)
             parent = self.kernel.parent
+            if isinstance(e, magics.UsageError):
+                # as IPython: a magic used wrongly is one line on stderr, not an error output
+                print(f"UsageError: {e}", file=sys.stderr)
+            elif not silent and parent is not None:
+                # as ipykernel: the error comes before what post-execute hooks show (figures drawn by the cell)
+                ename, evalue, tb = report
+                self.kernel.iopub.publish("error", {"ename": ename, "evalue": evalue, "traceback": tb}, parent)
             for hook in hooks.error:
                 if parent is not None:
                     hook(parent, e)
             return report
         finally:
+            # as IPython's display trap: a displayhook the user installs serves the rest of that cell only
+            sys.displayhook = self.displayhook
             for post in self.kernel.host.hooks.post_execute:
                 try:
                     post()
                 except Exception as e:  # a failing hook must not turn a good cell into a failed one
-                    print(f"post-execute hook failed: {type(e).__name__}: {e}", file=sys.stderr)
+                    self._hook_failed(e, silent)
         return None
+
+    def _hook_failed(self, exc: Exception, silent: bool) -> None:
+        """A post-execute hook raised (drawing a figure failed): an error output, the cell still succeeds."""
+        from .tracebacks import format_exception
+
+        parent = self.kernel.parent
+        if silent or parent is None:
+            print(f"post-execute hook failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return
+        ename, evalue, tb = format_exception(exc, hide=_hidden)
+        self.kernel.iopub.publish("error", {"ename": ename, "evalue": evalue, "traceback": tb}, parent)
 
     def _run_async(self, cell: Any) -> None:
         from .asyncio_runner import run_coroutine
@@ -184,10 +212,36 @@ class Executor:
 
         value = run_coroutine(whole_cell(), self.kernel.interrupts)
         if value is not None:
+            self._echo(value)
+
+    def _echo(self, value: Any) -> None:
+        """The last expression's value goes to ``sys.displayhook``: ours, or one the user installed."""
+        self.last_result = value
+        hook = sys.displayhook
+        display_mod.format_errors.clear()
+        if hook == self.displayhook:
             self.displayhook(value)
+        else:
+            hook(value)
+        if display_mod.format_errors:
+            # as ipykernel: the cell's value could not be shown, so the cell failed (errors already published)
+            self._echo_error = display_mod.format_errors[-1]
+            display_mod.format_errors.clear()
+
+    def _is_automagic(self, name: str) -> bool:
+        """A bare word is a magic (``ls``, ``pwd``) when a magic has that name and no variable shadows it."""
+        if name in self.ns or hasattr(builtins, name) or self.kernel.host.magic(name) is None:
+            return False
+        import keyword
+
+        return not keyword.iskeyword(name)
 
     def _report(self, exc: BaseException) -> tuple[str, str, list[str]]:
         from .tracebacks import format_exception
+
+        if isinstance(exc, magics.UsageError):
+            # as IPython: a wrongly called magic is one line, no traceback
+            return "UsageError", str(exc), [f"\x1b[0;31mUsageError\x1b[0m: {exc}"]
 
         sys.last_type, sys.last_value, sys.last_traceback = type(exc), exc, exc.__traceback__
         if sys.version_info >= (3, 12):
@@ -203,8 +257,14 @@ class Executor:
         if self._silent:
             return
         data, md = display_mod.format_bundle(value)
+        if not data:
+            return  # the value's formatters all failed, each shown as an error output
         self.history.store_output(self._count, str(data.get("text/plain", "")))
         self.kernel.publish("execute_result", {"execution_count": self._count, "data": data, "metadata": md})
+
+    def add_payload(self, payload: JSONDict) -> None:
+        """A payload for the running request's execute_reply (``set_next_input``, ``page``, ``ask_exit``)."""
+        self._payload.append(payload)
 
     def _page(self, expr: str, detail: int) -> None:
         from ..introspect import help_text
@@ -216,6 +276,9 @@ class Executor:
 
     def _magic(self, name: str, args: str) -> Any:
         return magics.call_magic(self.kernel, name, args)
+
+    def _cell_magic(self, name: str, line: str, body: str) -> Any:
+        return magics.call_cell_magic(self.kernel, name, line, body)
 
     def user_expressions(self, exprs: JSONDict) -> JSONDict:
         out: JSONDict = {}

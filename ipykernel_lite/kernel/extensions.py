@@ -37,6 +37,7 @@ JSONDict = dict[str, Any]
 Handler = Callable[["Message"], "JSONDict | None"]
 Channel = Literal["shell", "control"]
 Magic = Callable[["Kernel", str], Any]
+CellMagic = Callable[["Kernel", str, str], Any]
 
 
 class KernelExtension:
@@ -106,6 +107,7 @@ class ExtensionHost:
         self._extensions: dict[str, KernelExtension] = {}
         self._features: list[str] = []
         self._magics: dict[str, Magic] = {}
+        self._cell_magics: dict[str, CellMagic] = {}
 
     # --- what extensions call ---------------------------------------------------------------------------------
     def handle(self, msg_type: str, handler: Handler, *, channels: Iterable[Channel] = ("shell",)) -> None:
@@ -135,6 +137,16 @@ class ExtensionHost:
 
     def magic_names(self) -> list[str]:
         return sorted(self._magics)
+
+    def add_cell_magic(self, name: str, magic: CellMagic) -> None:
+        """A cell magic ``%%name line`` + body: ``magic(kernel, line, body)``; its return value is echoed."""
+        self._cell_magics[name] = magic
+
+    def cell_magic(self, name: str) -> CellMagic | None:
+        return self._cell_magics.get(name)
+
+    def cell_magic_names(self) -> list[str]:
+        return sorted(self._cell_magics)
 
     def add_features(self, *names: str) -> None:
         for n in names:

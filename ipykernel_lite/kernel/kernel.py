@@ -207,6 +207,12 @@ class Kernel:
     ) -> None:
         self.send_reply(socket, parent, reply_type(parent.msg_type), error_content(ename, evalue, tb))
 
+    def get_parent(self, channel: str = "shell") -> JSONDict:
+        """The request being handled as a message dict, as ipykernel's ``Kernel.get_parent`` (ipywidgets'
+        Output widget reads its header through ``get_ipython().kernel``); {} between requests."""
+        parent = self.parent
+        return parent.to_dict() if parent is not None else {}
+
     def publish(self, msg_type: str, content: JSONDict, metadata: JSONDict | None = None) -> None:
         """Publish an output of the current request (used by display, streams, the displayhook)."""
         self.iopub.publish(msg_type, content, self.parent, metadata)

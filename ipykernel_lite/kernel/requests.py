@@ -72,10 +72,13 @@ class CoreRequests(KernelExtension):
             host.handle(name, self.ignore_comm)
         host.handle("interrupt_request", self.interrupt_request, channels=("control",))
         host.handle("debug_request", self.debug_request, channels=("control",))
-        from .magics import BUILTIN
+        from . import magics
 
-        for name, magic in BUILTIN.items():
-            host.add_magic(name, magic)
+        # the built-in magics, each imported on first use
+        for name, module in magics.LINE.items():
+            host.add_magic(name, magics.lazy_line(name, module))
+        for name, module in magics.CELL.items():
+            host.add_cell_magic(name, magics.lazy_cell(name, module))
 
     def kernel_info_request(self, msg: Message) -> JSONDict:
         if self._info is None:
@@ -110,6 +113,10 @@ class CoreRequests(KernelExtension):
         code = msg.content.get("code", "")
         if transforms.help_request(code) is not None:
             return {"status": "complete"}
+        if transforms.cell_magic(code) is not None:
+            # a cell magic's body is complete when it ends with an empty line (as in IPython)
+            return {"status": "complete" if code.endswith("\n\n") or "\n" not in code.rstrip() else "incomplete",
+                    **({} if code.endswith("\n\n") or "\n" not in code.rstrip() else {"indent": ""})}
         status, indent = is_complete(transforms.rewrite_magics(code))
         reply: JSONDict = {"status": status}
         if status == "incomplete":

@@ -205,3 +205,10 @@ def test_a_killed_kernel_ends_the_cell_with_its_cause(link: KernelLink, screen: 
     outcome = run(link, screen, "print('running', flush=True)\nimport time\ntime.sleep(30)")
     assert outcome.status == "died"
     assert outcome.died is not None and outcome.died.signal == signal.SIGKILL
+
+
+def test_help_page_payload_is_shown(link: KernelLink, screen: Screen) -> None:
+    outcome = run(link, screen, "len?")
+    assert outcome.status == "ok"
+    assert screen.text.startswith("Signature: len(obj, /)\n")
+    assert screen.text.endswith("Return the number of items in a container.\n")

@@ -72,7 +72,24 @@ def figure_png(figure: Figure) -> bytes:
 
 
 def publish_figure(figure: Figure) -> None:
-    if len(figure.get_children()) <= 1:  # only the background patch: nothing was drawn
+    if not figure.axes and not figure.lines:
+        # nothing drawn: as ipykernel's inline backend, the figure's text only (no empty image)
+        display({"text/plain": repr(figure)}, raw=True)
         return
-    png = base64.b64encode(figure_png(figure)).decode("ascii")
+    try:
+        png = base64.b64encode(figure_png(figure)).decode("ascii")
+    except Exception as e:
+        # as ipykernel: the drawing error as an error output, then the figure as text only
+        _show_error(e)
+        display({"text/plain": repr(figure)}, raw=True)
+        return
     display({"image/png": png, "text/plain": repr(figure)}, raw=True)
+
+
+def _show_error(exc: BaseException) -> None:
+    from ... import display as display_mod
+    from ..tracebacks import format_exception
+
+    ename, evalue, tb = format_exception(exc)
+    if display_mod.publisher is not None:
+        display_mod.publisher("error", {"ename": ename, "evalue": evalue, "traceback": tb})

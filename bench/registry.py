@@ -28,6 +28,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_iopub",
     "bench.metrics_load",
     "bench.metrics_dap",
+    "bench.metrics_iep",
 )
 
 Better = Literal["lower", "higher"]

@@ -31,7 +31,8 @@ class KernelSpec:
         return [sys.executable, "-m", self.module, "-f", connection_file]
 
 
-LITE = KernelSpec("ipykernel_lite", "ipykernel_lite", "message")
+# Our kernel.json declares interrupt_mode "signal" (ipykernel_lite/kernelspec.py)
+LITE = KernelSpec("ipykernel_lite", "ipykernel_lite", "signal")
 # ipykernel's kernel.json declares no interrupt_mode, so frontends use the default: SIGINT.
 IPYKERNEL = KernelSpec("ipykernel", "ipykernel_launcher", "signal")
 # xeus-python (C++ core, Python interpreter embedded): its kernel.json declares no interrupt_mode either.

@@ -213,9 +213,7 @@ class RawClient:
                 found.append(self._parse(channel, raw, now))
         return found
 
-    def reply_and_idle(
-        self, msg_id: str, timeout: float, on_iopub: OnMessage | None = None
-    ) -> tuple[Message, Message]:
+    def reply_and_idle(self, msg_id: str, timeout: float, on_iopub: OnMessage | None = None) -> tuple[Message, Message]:
         """Wait for the reply to ``msg_id`` and the idle status it caused; return both."""
         deadline = time.perf_counter() + timeout
         reply: Message | None = None
@@ -234,9 +232,7 @@ class RawClient:
                 if reply is not None and idle is not None:
                     return reply, idle
         except TimeoutError:
-            missing = " and ".join(
-                what for what, got in (("reply", reply), ("idle status", idle)) if got is None
-            )
+            missing = " and ".join(what for what, got in (("reply", reply), ("idle status", idle)) if got is None)
             raise TimeoutError(f"no {missing} within {timeout:g} s") from None
         raise AssertionError("unreachable")
 

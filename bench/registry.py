@@ -19,6 +19,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_launch",
     "bench.metrics_exec",
     "bench.metrics_control",
+    "bench.metrics_interrupt",
     "bench.metrics_introspect",
     "bench.metrics_gui",
     "bench.metrics_restart",
@@ -27,6 +28,7 @@ METRIC_MODULES: tuple[str, ...] = (
     "bench.metrics_iopub",
     "bench.metrics_load",
     "bench.metrics_dap",
+    "bench.metrics_iep",
 )
 
 Better = Literal["lower", "higher"]

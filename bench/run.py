@@ -48,9 +48,7 @@ def run_one(m: Metric, ctx: RunContext, spec: KernelSpec) -> Outcome:
     return outcome
 
 
-def run(
-    names: Sequence[str], quick: bool, kernels: Sequence[KernelSpec] = KERNELS
-) -> dict[str, dict[str, Outcome]]:
+def run(names: Sequence[str], quick: bool, kernels: Sequence[KernelSpec] = KERNELS) -> dict[str, dict[str, Outcome]]:
     metrics = load_metrics()
     ctx = RunContext(quick=quick)
     results: dict[str, dict[str, Outcome]] = {}

@@ -17,8 +17,10 @@ def kernel_json(display_name: str | None = None, python: str | None = None) -> d
         "display_name": display_name
         or f"Python {sys.version_info[0]}.{sys.version_info[1]} (ipykernel_lite)",
         "language": "python",
-        # the control thread turns interrupt_request into SIGINT on the main thread: works remotely too
-        "interrupt_mode": "message",
+        # SIGINT from the manager: C code holding the GIL that checks for signals (re, most numpy loops) stops,
+        # which a control message handled by a Python thread cannot do. interrupt_request (remote front ends,
+        # the bridge) still works: docs/interrupts.md
+        "interrupt_mode": "signal",
         "metadata": {"debugger": True, "supported_encryption": ["curve"]},
     }
 

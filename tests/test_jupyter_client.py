@@ -22,7 +22,7 @@ def test_install_writes_a_kernelspec_jupyter_client_finds(tmp_path: Path) -> Non
     assert "lite_here" in out.stdout
     spec_file = tmp_path / "share" / "jupyter" / "kernels" / "lite_here" / "kernel.json"
     spec = json.loads(spec_file.read_text())
-    assert spec["argv"][-2:] == ["-f", "{connection_file}"] and spec["interrupt_mode"] == "message"
+    assert spec["argv"][-2:] == ["-f", "{connection_file}"] and spec["interrupt_mode"] == "signal"
     ksm = KernelSpecManager(kernel_dirs=[str(spec_file.parent.parent)])
     assert ksm.get_kernel_spec("lite_here").language == "python"
 
@@ -39,7 +39,7 @@ def test_execute_complete_interrupt_restart(tmp_path: Path) -> None:
         comp = kc.get_shell_msg(timeout=30)
         assert comp["parent_header"]["msg_id"] == msg_id and "os" in comp["content"]["matches"]
 
-        # interrupt a sleeping cell the way front ends do (interrupt_mode "message" → control channel)
+        # interrupt a sleeping cell the way front ends do (interrupt_mode "signal" → SIGINT to the process group)
         started: list[bool] = []
 
         def hook(m: dict) -> None:

@@ -66,6 +66,13 @@ def selection_request(text: str, start_line: int, end_line: int, path: str) -> R
     )
 
 
+def words_request(text: str, selected: str, line: int, path: str) -> RunRequest:
+    """Part of one line (Pyzo's "run selection" on a few words, e.g. an expression to look at)."""
+    origin = selection_request(text, line, line, path).origin
+    code = selected.strip()
+    return RunRequest(code, origin, label=f"[run {code!r} from line {line} of {_name(path)}]")
+
+
 def with_breakpoints(origin: dict[str, Any], lines: list[int] | None, first: int, last: int) -> dict[str, Any]:
     """``origin`` plus the margin's breakpoints that fall in lines ``first``..``last`` of the buffer: the kernel's
     pdb (over stdin, the shell's debugger) stops on them (execute metadata ``origin.breakpoints``)."""
@@ -142,8 +149,14 @@ class EditorActions(QObject):
         self.shell = shell
 
     def run_selection(self, editor: Editor, path: str) -> str | None:
-        """The selected lines, or the cursor's line without a selection."""
+        """The selected lines, or the cursor's line without a selection; a selection inside one line (not the
+        whole line) runs just the selected text."""
         _, first, last = cursor_lines(editor)
+        c = editor.textCursor()
+        if c.hasSelection() and first == last:
+            selected = c.selectedText()
+            if selected.strip() and selected.strip() != c.block().text().strip():
+                return self._run(words_request(editor.toPlainText(), selected, first, path))
         return self._run(selection_request(editor.toPlainText(), first, last, path))
 
     def run_cell(self, editor: Editor, path: str, *, advance: bool = False) -> str | None:

@@ -1,11 +1,13 @@
-"""Tab completion in the shell: one match is inserted at once, several open a list that narrows as the user
-types; Up/Down choose, Tab/Enter accept, Escape closes. The shell keeps the keyboard focus throughout."""
+"""Completion in the shell. On Tab: one match is inserted at once, several open a list that narrows as the
+user types; Up/Down choose, Tab/Enter accept, Escape closes. While typing (``auto``): after a dot, or two
+characters of a name, the list opens by itself after a short pause, and nothing is inserted until the user
+accepts. The shell keeps the keyboard focus throughout."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QListWidget, QWidget
 
@@ -13,6 +15,10 @@ if TYPE_CHECKING:
     from .shell import ShellWidget
 
 MAX_ROWS = 12
+#: typing pauses this long before the list opens by itself
+AUTO_DELAY_MS = 200
+#: characters of a name typed before the list opens by itself (a dot opens it at once)
+AUTO_MIN_CHARS = 2
 
 
 class CompletionPopup(QListWidget):
@@ -52,24 +58,50 @@ class CompletionController(QObject):
         self._pending: tuple[str, str, int] | None = None
         self._start = 0
         self._matches: list[str] = []
+        self._auto_pending = False
+        #: open the list while typing (set False for Tab-only completion)
+        self.auto = True
+        self._auto_timer = QTimer(self)
+        self._auto_timer.setSingleShot(True)
+        self._auto_timer.setInterval(AUTO_DELAY_MS)
+        self._auto_timer.timeout.connect(self._auto_request)
         shell.client.replyReceived.connect(self._on_reply)
 
     @property
     def active(self) -> bool:
         return self.popup.isVisible()
 
-    def request(self) -> None:
+    def request(self, *, auto: bool = False) -> None:
         shell = self.shell
+        self._auto_timer.stop()
         pos = shell.input_cursor()
         if pos < 0 or not shell.client.is_ready:
             return
         code = shell.input_text()
         msg_id = shell.client.complete(code, pos, channel=shell.introspection_channel())
         self._pending = (msg_id, code, pos)
+        self._auto_pending = auto
 
     def hide(self) -> None:
+        self._auto_timer.stop()
         self.popup.hide()
         self._matches = []
+
+    def on_typed(self, text: str) -> None:
+        """A key typed ``text`` into the input: maybe open the list after a pause."""
+        if not self.auto or self.active or not self.shell.takes_code():
+            return
+        code = self.shell.input_text()[: max(0, self.shell.input_cursor())]
+        word = _trailing_name(code)
+        after_dot = code.endswith(".") and _trailing_name(code[:-1]) != "" and not code[:-1].rstrip().isdigit()
+        if after_dot or (len(word) >= AUTO_MIN_CHARS and not word[0].isdigit()):
+            self._auto_timer.start()
+        else:
+            self._auto_timer.stop()
+
+    def _auto_request(self) -> None:
+        if self.shell.takes_code() and not self.active:
+            self.request(auto=True)
 
     def handle_key(self, event: QKeyEvent) -> bool:
         """Keys for the open list; True when consumed. Other keys edit the input (and narrow the list)."""
@@ -126,6 +158,15 @@ class CompletionController(QObject):
         end = int(content.get("cursor_end", pos))
         if not matches:
             return
+        typed = shell.input_text()[start:pos]
+        if self._auto_pending:
+            # while typing nothing is inserted unasked; a list with only what was typed is no help
+            if matches == [typed]:
+                return
+            self._start = start
+            self._matches = matches
+            self.popup.show_matches([m for m in matches if m.startswith(typed)] or matches, shell.popup_anchor())
+            return
         if len(matches) == 1:
             shell.replace_input(start, end, matches[0])
             return
@@ -137,6 +178,13 @@ class CompletionController(QObject):
         self._matches = matches
         typed = shell.input_text()[start : shell.input_cursor()]
         self.popup.show_matches([m for m in matches if m.startswith(typed)] or matches, shell.popup_anchor())
+
+
+def _trailing_name(code: str) -> str:
+    i = len(code)
+    while i > 0 and (code[i - 1].isalnum() or code[i - 1] == "_"):
+        i -= 1
+    return code[i:]
 
 
 def _common_prefix(words: list[str]) -> str:

@@ -42,16 +42,23 @@ class OutputColors:
 class ConsoleDocument:
     """Keeps the layout of a QTextDocument used as a console; all positions are document positions."""
 
-    def __init__(self, doc: QTextDocument, colors: OutputColors | None = None, max_blocks: int = 20000) -> None:
+    def __init__(self, doc: QTextDocument, colors: OutputColors | None = None, max_blocks: int = 10000) -> None:
         self.doc = doc
         self.colors = colors or OutputColors()
         self.max_blocks = max_blocks
         self.prompt = ""
         self.prompt_pos = 0
         self._separator = False
+        #: True while output is being inserted (the input highlighter skips those blocks)
+        self.writing = False
         self._parsers: dict[str, AnsiParser] = {}
         self._images = 0
         self._formats: dict[tuple[str, Style], QTextCharFormat] = {}
+
+    @property
+    def most_blocks(self) -> int:
+        """The most lines the document holds: ``max_blocks`` and the slack before a trim (see _trim)."""
+        return self.max_blocks + max(100, self.max_blocks // 10)
 
     # -- regions --------------------------------------------------------------------------------------------
     @property
@@ -127,6 +134,13 @@ class ConsoleDocument:
         ``\\r`` rewrites the current line, file locations become links."""
         if not text:
             return
+        self.writing = True
+        try:
+            self._write(text, kind)
+        finally:
+            self.writing = False
+
+    def _write(self, text: str, kind: str) -> None:
         parser = self._parsers.setdefault(kind, AnsiParser())
         spans = parser.feed(text.replace("\r\n", "\n"))
         plain = "".join(t for t, _ in spans)
@@ -162,6 +176,13 @@ class ConsoleDocument:
 
     def write_image(self, data: str | bytes, mime: str = "image/png") -> bool:
         """Append an image (base64 text as in a mimebundle, or raw bytes) on a line of its own."""
+        self.writing = True
+        try:
+            return self._write_image(data, mime)
+        finally:
+            self.writing = False
+
+    def _write_image(self, data: str | bytes, mime: str) -> bool:
         raw = base64.b64decode(data) if isinstance(data, str) else data
         image = QImage()
         if not image.loadFromData(raw):
@@ -197,8 +218,10 @@ class ConsoleDocument:
         self._trim()
 
     def _trim(self) -> None:
+        # cutting lines off the top costs a relayout of the whole document whatever the cut's size (~12 ms
+        # at 20000 lines): let the document grow by a tenth, then cut back to the limit in one go
         excess = self.doc.blockCount() - self.max_blocks
-        if excess <= 0:
+        if self.doc.blockCount() <= self.most_blocks:
             return
         cut = self.doc.findBlockByNumber(excess).position()
         if cut >= self.prompt_pos:

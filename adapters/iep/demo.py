@@ -15,13 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from adapters.iep import CellEditor, EditorActions, ShellPanel
 
 #: how long a --screenshot run may take before it gives up
 SCREENSHOT_DEADLINE_MS = 60_000
+#: a --flood cell prints this long before the script interrupts it
+FLOOD_MS = 2_000
+#: after --type, the pause for the completion list to open
+TYPE_SETTLE_MS = 1_000
 
 
 class DemoWindow(QMainWindow):
@@ -83,7 +87,9 @@ class DemoWindow(QMainWindow):
 class ScreenshotScript:
     """Runs cells one after another (each when the previous one's reply is in), then saves the window."""
 
-    def __init__(self, window: DemoWindow, steps: list[tuple[str, int]], out: str, done: Callable[[int], None]):
+    def __init__(
+        self, window: DemoWindow, steps: list[tuple[str, int | str]], out: str, done: Callable[[int], None]
+    ) -> None:
         self.window = window
         self.steps = list(steps)
         self.out = out
@@ -100,9 +106,21 @@ class ScreenshotScript:
             # let the last output and the debugger bar lay out before the picture is taken
             QTimer.singleShot(300, lambda: self._finish(0))
             return
-        kind, line = self.steps.pop(0)
+        kind, arg = self.steps.pop(0)
+        shell = self.window.panel.shell
+        if kind == "type":
+            from PySide6.QtTest import QTest
+
+            shell.setFocus()
+            QTest.keyClicks(shell, str(arg))
+            QTimer.singleShot(TYPE_SETTLE_MS, self._next)
+            return
+        line = int(arg)
         self.window.editor.goto_line(line)
-        if kind == "debug":
+        if kind == "flood":  # a cell that prints forever: interrupt it after a while, as a user would
+            self._waiting = self.window.run.run_cell(self.window.editor, self.window.path) or ""
+            QTimer.singleShot(FLOOD_MS, shell.interrupt)
+        elif kind == "debug":
             self._waiting = "debug"
             self.window.run.debug_cell(self.window.editor, self.window.path)
         else:
@@ -120,7 +138,13 @@ class ScreenshotScript:
 
     def _finish(self, code: int) -> None:
         if code == 0:
-            self.window.grab().save(self.out)
+            picture = self.window.grab()
+            popup = self.window.panel.shell.completion.popup
+            if popup.isVisible():  # a separate top-level window: painted in where it stands
+                painter = QPainter(picture)
+                painter.drawPixmap(self.window.mapFromGlobal(popup.pos()), popup.grab())
+                painter.end()
+            picture.save(self.out)
             print(f"saved {self.out}")
         else:
             print("screenshot: the steps did not finish in time", file=sys.stderr)
@@ -133,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", help="the Python file to edit (created on save if missing)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="run the steps, save a picture, quit")
     parser.add_argument("--run", type=int, action="append", default=[], metavar="LINE", help="run the cell at LINE")
+    parser.add_argument("--flood", type=int, metavar="LINE", help="run the cell at LINE, interrupt it after 2 s")
     parser.add_argument("--debug", type=int, metavar="LINE", help="last step: debug the cell at LINE")
+    parser.add_argument("--type", metavar="TEXT", help="last step: type TEXT into the shell")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = DemoWindow(args.file)
@@ -146,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
 
     script: ScreenshotScript | None = None
     if args.screenshot:
-        steps = [("run", line) for line in args.run] + ([("debug", args.debug)] if args.debug else [])
+        steps: list[tuple[str, int | str]] = [("run", line) for line in args.run]
+        steps += [("flood", args.flood)] if args.flood else []
+        steps += [("debug", args.debug)] if args.debug else []
+        steps += [("type", args.type)] if args.type else []
         script = ScreenshotScript(window, steps, args.screenshot, finished)
     app.exec()
     del script  # kept alive until here: its slots must outlive the event loop

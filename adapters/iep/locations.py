@@ -38,6 +38,8 @@ def find_locations(text: str) -> list[Location]:
     found: list[Location] = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
+            if _pseudo(m.group("path")):
+                continue  # <cell-3>, <string>: no file to open, so not drawn as a link
             start = m.start() if pattern is _PATTERNS[0] else m.start("path")
             end = m.end("line") + (1 if pattern is _PATTERNS[1] else 0)
             found.append(Location(start, end, m.group("path"), int(m.group("line"))))
@@ -47,6 +49,10 @@ def find_locations(text: str) -> list[Location]:
         if not kept or loc.start >= kept[-1].end:
             kept.append(loc)
     return kept
+
+
+def _pseudo(path: str) -> bool:
+    return path.startswith("<") and path.endswith(">")
 
 
 def parse_href(href: str) -> tuple[str, int] | None:

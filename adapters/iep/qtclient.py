@@ -8,6 +8,7 @@ msg_id at once, replies come back as signals.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -79,6 +80,10 @@ class QtKernelClient(QObject):
         self._current: Message | None = None
         self._last_input_request: Message | None = None
         self._backlog: list[Outgoing] = []
+        # execute requests sent and not answered yet; and the last answered ones, whose late IOPub busy
+        # (IOPub lags behind shell under a flood) must not make the kernel look busy again
+        self._running: set[str] = set()
+        self._answered: deque[str] = deque(maxlen=64)
         self._ready = self._core.ready
         self._life = KernelLifecycle(self._km, restart_grace, self)
         self._life.launched.connect(self._on_launched)
@@ -176,6 +181,7 @@ class QtKernelClient(QObject):
         self._stop_handshake()
         self._backlog.clear()
         self._last_input_request = None
+        self._running.clear()
 
     def _on_launched(self) -> None:
         self._death = None
@@ -246,6 +252,8 @@ class QtKernelClient(QObject):
         return out.msg_id
 
     def _send(self, out: Outgoing) -> None:
+        if out.msg.msg_type in _RUNS:
+            self._running.add(out.msg_id)
         if self._state in _COMING:
             self._backlog.append(out)
         elif self._state in _LIVE:
@@ -311,6 +319,7 @@ class QtKernelClient(QObject):
         self._stop_handshake()
         self._backlog.clear()
         self._last_input_request = None
+        self._running.clear()
         self._death = death
         self._set_state(KernelState.DEAD)
         reason = death.reason
@@ -345,6 +354,12 @@ class QtKernelClient(QObject):
         c = msg.content
         self.replyReceived.emit(msg.msg_type, parent, c)
         if msg.msg_type == "execute_reply":
+            self._running.discard(parent)
+            self._answered.append(parent)
+            # the reply, not IOPub's idle, ends the run: under a flood the idle can be dropped by IOPub's
+            # high-water mark, and the prompt must come back anyway
+            if not self._running and self._state is KernelState.BUSY:
+                self._set_state(KernelState.IDLE)
             self.executeReplied.emit(parent, c)
 
     def _on_stdin(self, msg: Message) -> None:
@@ -365,6 +380,8 @@ class QtKernelClient(QObject):
             state = c.get("execution_state")
             # busy means running code: the flicker around a completion or a calltip request is not shown
             if self._state in _LIVE and state in ("busy", "idle") and msg.parent_header.get("msg_type") in _RUNS:
+                if state == "busy" and msg.parent_id in self._answered:
+                    return  # a late busy of a run already answered
                 self._set_state(KernelState.BUSY if state == "busy" else KernelState.IDLE)
         elif t == "stream":
             self.streamReceived.emit(str(c.get("name", "stdout")), str(c.get("text", "")))

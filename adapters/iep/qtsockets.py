@@ -3,11 +3,15 @@
 A zmq socket's ``FD`` is edge-triggered and only says "look at ``EVENTS``": every wake-up must read until
 ``EVENTS`` has no ``POLLIN`` left, and a send can swallow the edge of a message that arrived meanwhile, so
 every send is followed by a look (on the next turn of the loop, not inside the caller's send).
+
+A wake-up reads at most ``BATCH`` messages: under a flood (a cell printing forever) the rest waits for the
+next turn of the loop, so key presses, paints and timers run in between instead of never.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import zmq
@@ -17,6 +21,11 @@ from ipykernel_lite.client.channels import open_channels
 from ipykernel_lite.protocol import ConnectionInfo, Message, ProtocolError, Signer, WireCodec
 
 log = logging.getLogger("adapters.iep")
+
+#: messages read per wake-up before the event loop gets a turn (Pyzo handles a few hundred per tick too)
+BATCH = 200
+#: and at most this long (s): a slot that does real work per message must not hold the loop either
+BATCH_TIME = 0.010
 
 
 class NotifiedSocket(QObject):
@@ -30,16 +39,18 @@ class NotifiedSocket(QObject):
         self._on_frames = on_frames
         self._look_scheduled = False
         self._notifier = QSocketNotifier(sock.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self.drain)
+        self._notifier.activated.connect(lambda *_: self.drain())
         # messages queued before the notifier existed raised no edge we could see
         self._schedule_look()
 
-    def drain(self) -> None:
-        """Read and deliver everything the socket holds. Safe to re-enter from a slot's nested event loop."""
+    def drain(self, limit: int = BATCH) -> None:
+        """Read and deliver up to ``limit`` messages; when more are waiting, look again on the next turn of
+        the event loop (the notifier's edge is spent). Safe to re-enter from a slot's nested event loop."""
         sock = self.sock
         if sock.closed:
             return
-        while True:
+        deadline = time.perf_counter() + BATCH_TIME
+        for _ in range(limit):
             try:
                 if not int(sock.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                     return
@@ -52,6 +63,9 @@ class NotifiedSocket(QObject):
             self._on_frames(frames)
             if sock.closed:  # a slot closed the client
                 return
+            if time.perf_counter() > deadline:
+                break
+        self._schedule_look()
 
     def send(self, frames: list[bytes]) -> None:
         self.sock.send_multipart(frames)

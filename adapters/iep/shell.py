@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QWidget
 
@@ -19,6 +19,8 @@ from .calltip import CalltipController
 from .completion import CompletionController
 from .console_document import ConsoleDocument, OutputColors
 from .history import InputHistory
+from .input_highlighter import InputHighlighter
+from .output_queue import OutputQueue
 from .qtclient import KernelState, QtKernelClient
 from .shell_keys import ShellKeysMixin
 
@@ -39,6 +41,8 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         super().__init__(parent)
         self.client = client
         self.console = ConsoleDocument(self.document(), colors)
+        # kernel output is queued and written on a timer, in bounded pieces: a flood cannot freeze the UI
+        self.output = OutputQueue(self._write_now, self.console.max_blocks, self)
         self.history = InputHistory()
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
@@ -47,6 +51,9 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.calltips = CalltipController(self)
         self.completion = CompletionController(self)
+        self.highlighter = InputHighlighter(
+            self.document(), lambda: self.console.input_start, lambda: self.console.writing
+        )
         self._mode = "code"
         self._debug: dict[str, Any] | None = None
         self._input_prompt = ""
@@ -88,14 +95,21 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.End)
 
     def output_text(self) -> str:
+        """The output so far, queued output included."""
+        self.output.flush()
         return self.console.output_text()
 
     def write(self, text: str, kind: str = "info") -> None:
-        """Write into the output, as the kernel's output is (kinds: stdout, stderr, result, info, echo)."""
-        self._keep_bottom(lambda: self.console.write(text, kind))
+        """Write into the output, as the kernel's output is (kinds: stdout, stderr, result, info, echo); it
+        is queued behind the kernel's output and written on the next tick of the output timer."""
+        self.output.text(kind, text)
 
     def clear_output(self) -> None:
+        self.output.clear()
         self.console.clear_output()
+
+    def _write_now(self, kind: str, text: str) -> None:
+        self._keep_bottom(lambda: self.console.write(text, kind))
 
     def run(
         self, code: str, *, origin: dict[str, Any] | None = None, post_mortem: bool = False, label: str = ""
@@ -116,6 +130,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         else:
             text = self.console.input_text()
             if not text.strip():
+                self.output.flush()
                 self.console.commit_input()
                 self._refresh_prompt()
                 return
@@ -186,18 +201,25 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.write(f"\n*** the kernel died: {reason}\n*** restart it to go on (Ctrl+K)\n", "stderr")
 
     def _on_stream(self, name: str, text: str) -> None:
-        self._keep_bottom(lambda: self.console.write(text, "stderr" if name == "stderr" else "stdout"))
+        self.output.text("stderr" if name == "stderr" else "stdout", text)
 
     def _on_error(self, _ename: str, _evalue: str, traceback: list[str]) -> None:
-        self._keep_bottom(lambda: self.console.write("\n".join(traceback) + "\n", "error"))
+        self.output.text("error", "\n".join(traceback) + "\n")
 
     def _write_bundle(self, data: dict[str, Any], kind: str) -> None:
-        for mime in ("image/png", "image/jpeg"):
-            if mime in data and self._keep_bottom(lambda m=mime: self.console.write_image(data[m], m)):
-                return
+        mime = next((m for m in ("image/png", "image/jpeg") if m in data), None)
+        if mime is not None:
+            self.output.call(lambda: self._write_image_or_text(data, mime, kind))
+            return
         text = data.get("text/plain")
         if text is not None:
             self.write(str(text) + "\n", kind)
+
+    def _write_image_or_text(self, data: dict[str, Any], mime: str, kind: str) -> None:
+        if not self._keep_bottom(lambda: self.console.write_image(data[mime], mime)):
+            text = data.get("text/plain")
+            if text is not None:
+                self._write_now(kind, str(text) + "\n")
 
     def _on_input_request(self, prompt: str, password: bool, debug: dict[str, Any] | None) -> None:
         current = self.client.current_message
@@ -214,6 +236,8 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self._refresh_prompt()
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.ensureCursorVisible()
+        # the kernel waits for the user: keystrokes must land here, not in the editor the code came from
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
         command, self._next_command = self._next_command, None
         if command is not None and debug is not None:
             self.debug_command(command)
@@ -270,6 +294,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
     def _answer(self, value: str) -> None:
         self.calltips.hide()
         self.completion.hide()
+        self.output.flush()  # what the kernel printed before it asked stays above the answer
         self.console.commit_input()
         self._secret = ""
         self._set_mode("code")
@@ -286,6 +311,7 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         self.calltips.hide()
         self.completion.hide()
         self.history.add(text)
+        self.output.flush()
         self.console.commit_input()
         self._refresh_prompt()
         if self._kernel_reachable():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor
 
 from .locations import parse_href
 
@@ -109,17 +109,22 @@ class ShellKeysMixin(_Base):
             ):
                 self._to_input()
         before = self.console.input_text()
+        # typed text takes the plain input format, as text put in by completion or history does; Qt would
+        # otherwise carry on the format of the character before (the bold prompt, a coloured output)
+        self.setCurrentCharFormat(QTextCharFormat())
         super().keyPressEvent(e)
         if self.console.input_text() != before:
             self.history.reset()
             self.calltips.on_edit()
             self.completion.on_edit()
+            self.completion.on_typed(e.text())
 
     def insertFromMimeData(self, source: Any) -> None:
         if self._mode == "password":
             self._type_secret(source.text().splitlines()[0] if source.hasText() and source.text() else "")
             return
         self._to_input()
+        self.setCurrentCharFormat(QTextCharFormat())
         super().insertFromMimeData(source)
 
     def mouseMoveEvent(self, e: QMouseEvent) -> None:

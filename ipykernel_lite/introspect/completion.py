@@ -8,9 +8,11 @@ from typing import Any
 
 from . import jedi_worker
 from .dict_keys import complete_keys, key_context
-from .fallback import complete_fallback
+from .fallback import attribute_matches, complete_fallback
 from .jedi_complete import Match, complete_with_jedi
+from .live_check import call_result_type, live_names, subject_before_dot
 from .namespace import resolve_chain, risky_for_jedi, snapshots
+from .pdb_commands import command_argument, shifted
 from .positions import LexState, enclosing_call, identifier_start, leading_dotted, lex, primary_start
 from .replies import checked_cursor, complete_error, encodable
 
@@ -45,6 +47,26 @@ def _unsafe_for_jedi(code: str, pos: int, state: LexState, namespaces: Sequence[
         if dotted and any(risky_for_jedi(obj) for obj in resolve_chain(dotted, namespaces)):
             return True
     return False
+
+
+def _after_dot(code: str, pos: int, found: list[Match], ns: list[dict[str, Any]], left: float) -> list[Match]:
+    """Attribute matches checked against the live module or class; completed from the call's result type
+    when jedi found nothing after a call."""
+    start = identifier_start(code, pos)
+    dot = start
+    while dot > 0 and code[dot - 1] in " \t":
+        dot -= 1
+    if dot == 0 or code[dot - 1] != ".":
+        return found
+    subject = subject_before_dot(code, dot - 1)
+    names = live_names(subject, ns)
+    if names is not None:
+        found = [m for m in found if m.start != start or m.text in names]
+    if not found:
+        result = call_result_type(subject, ns, timeout=max(left, 0.05))
+        if result is not None:
+            found = attribute_matches(result, code[start:pos], start)
+    return found
 
 
 def _reply(code: str, pos: int, matches: list[Match]) -> dict[str, Any]:
@@ -104,6 +126,9 @@ def complete(
         pos = checked_cursor(code, cursor_pos)
         if not code.strip():
             return _reply(code, pos, [])
+        arg = command_argument(code, pos)
+        if arg is not None:  # a pdb command line: complete its argument
+            return shifted(complete(code[arg:], pos - arg, namespaces, budget=budget), arg)
         state = lex(code, pos)
         if state.in_comment:
             return _reply(code, pos, [])
@@ -121,6 +146,7 @@ def complete(
             found = _jedi_matches(code, pos, ns, started, budget)
         if found is None:
             found = complete_fallback(code, pos, state, ns)
+        found = _after_dot(code, pos, found, ns, started + budget - time.perf_counter())
         if keys is not None:
             # jedi's own (truncated) key list is superseded by the live one.
             found = keys + [m for m in found if m.type != "string"]

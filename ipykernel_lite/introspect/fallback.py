@@ -50,7 +50,7 @@ def _matches_prefix(name: str, prefix: str) -> bool:
     return name[: len(prefix)].lower() == prefix.lower()
 
 
-def _attribute_matches(obj: Any, prefix: str, start: int) -> list[Match]:
+def attribute_matches(obj: Any, prefix: str, start: int) -> list[Match]:
     names = sorted((n for n in safe_dir(obj) if _matches_prefix(n, prefix)), key=sort_key)
     return _with_signatures([(n, static_attribute(obj, n)) for n in names], start)
 
@@ -117,9 +117,7 @@ def _path_matches(code: str, pos: int, state: LexState) -> list[Match]:
     return out
 
 
-def complete_fallback(
-    code: str, pos: int, state: LexState, namespaces: Sequence[dict[str, Any]]
-) -> list[Match]:
+def complete_fallback(code: str, pos: int, state: LexState, namespaces: Sequence[dict[str, Any]]) -> list[Match]:
     if state.in_comment:
         return []
     if state.string is not None:
@@ -134,7 +132,7 @@ def complete_fallback(
         module = sys.modules.get(m.group(1))
         if module is None:
             return []
-        return _attribute_matches(module, prefix, start)
+        return attribute_matches(module, prefix, start)
     m = _IMPORT_MODULE.match(line + prefix)
     if m:
         dotted = m.group(1)
@@ -150,7 +148,7 @@ def complete_fallback(
         obj = resolve(subject[1], namespaces)
         if obj is MISSING or isinstance(obj, property):
             return []
-        return _attribute_matches(obj, prefix, start)
+        return attribute_matches(obj, prefix, start)
 
     params = [Match(p, start, "param") for p in _callee_params(code, pos, state, namespaces)]
     params = [m for m in params if _matches_prefix(m.text, prefix)]

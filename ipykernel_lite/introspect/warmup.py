@@ -11,6 +11,7 @@ from . import jedi_worker
 from .completion import complete
 from .inspect_object import inspect
 from .jedi_complete import complete_with_jedi
+from .live_check import infer_stub
 
 # Typical first requests: module attributes, imports, builtins, str methods, keyword args.
 _SAMPLES = ("import o", "os.path.jo", "import os\nos.path.jo", "pri", "s.up", "n.bit", "print(1, se", "d['")
@@ -21,6 +22,7 @@ def _exercise_jedi() -> None:
     for code in _SAMPLES:
         complete_with_jedi(code, len(code), ns, float("inf"))
     jedi_worker.interpreter("os.path.join(", ns).get_signatures(1, 13)
+    infer_stub(os.getcwd)  # a builtin's return type from its stub (completion after a call)
 
 
 #: the kernel must have been idle this long before each warm-up step starts

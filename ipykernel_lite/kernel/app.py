@@ -17,7 +17,9 @@ from ..protocol import MessageFactory, Signer, WireCodec
 from ..protocol.connection import ConnectionInfo, read_connection_file, write_connection_file
 from ..protocol.curve import CurveKeyError, CurveKeys, has_curve_keys
 from ..protocol.wire import DEFAULT_MAX_MESSAGE_SIZE
+from . import fdcapture
 from .control import ControlThread
+from .control_wake import ControlWake
 from .execution import Executor
 from .extensions import ExtensionHost, KernelExtension
 from .heartbeat import Heartbeat, bind
@@ -25,6 +27,7 @@ from .iopub import IOPub
 from .kernel import Kernel
 from .parent_watch import watch_parent
 from .requests import CoreRequests
+from .sigwatch import SigintWatch
 from .stdin import StdinExtension
 from .streams import Flusher, OutStream
 
@@ -216,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
         log.warning("listening on %s over TCP without encryption: add CURVE keys to the connection file", info.ip)
     ctx = zmq.Context()
     socks = _bind_all(ctx, info, keys, args.max_message_size)
+    wake = ControlWake(socks["control"])  # before any client connects: it watches accepted connections
+    wake.start()
     hb = _heartbeat(_url(info, "hb"), keys)
     info.hb_port = hb.port
     if path and not os.path.exists(path):
@@ -228,7 +233,9 @@ def main(argv: list[str] | None = None) -> None:
     parts = build(ctx, socks, info, max_message_size=args.max_message_size)
     kernel, iopub = parts.kernel, parts.iopub
     sys.stdout, sys.stderr = parts.streams[0], parts.streams[1]
+    capture = fdcapture.start(parts.streams)  # fds 1 and 2 too: os.write, subprocesses, C printf
     kernel.interrupts.install()
+    SigintWatch(kernel.interrupts).start()  # re-sends a SIGINT that landed just before a blocking call
 
     if os.environ.get("IPYKERNEL_LITE_WARMUP", "1") != "0":
         # jedi and the models load in the background once the kernel has answered (or after 0.3 s idle),
@@ -247,12 +254,14 @@ def main(argv: list[str] | None = None) -> None:
     if ppid and ppid.isdigit() and int(ppid) > 1:
         watch_parent(int(ppid), lambda: _orphaned(kernel))
 
-    ControlThread(kernel).start()
+    ControlThread(kernel, wake.attach(kernel.interrupts)).start()
     try:
         kernel.serve_forever()
     finally:
         kernel.host.close()
         parts.flush()
+        if capture is not None:
+            capture.stop()
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     _close(ctx, kernel, iopub)
     _exit(kernel.exit_code)

@@ -282,9 +282,15 @@ class Executor:
 
     def user_expressions(self, exprs: JSONDict) -> JSONDict:
         out: JSONDict = {}
+        policy = self.kernel.interrupts
         for key, expr in exprs.items():
             try:
-                value = eval(str(expr), self.ns)
+                # user code too: an interrupt stops the expression (its entry reports KeyboardInterrupt)
+                policy.arm()
+                try:
+                    value = eval(str(expr), self.ns)
+                finally:
+                    policy.armed = False
                 data, md = display_mod.format_bundle(value)
                 out[key] = {"status": "ok", "data": data, "metadata": md}
             except BaseException as e:

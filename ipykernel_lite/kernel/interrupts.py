@@ -7,14 +7,18 @@ the main thread, so a ``time.sleep`` or a blocking socket wait there returns wit
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
 #: how often and how long an undelivered interrupt is re-sent (seconds, count): 2 s in all
 RESEND_INTERVAL = 0.05
 RESEND_LIMIT = 40
+
+log = logging.getLogger("ipykernel_lite.kernel")
 
 
 class InterruptPolicy:
@@ -34,21 +38,68 @@ class InterruptPolicy:
         #: a list because ``pop`` is atomic: the control thread may take the hook back while the main thread arms
         self.on_start: list[Callable[[], None]] = []
 
+        #: True once the process-wide handler is ours (not in-process kernels): then it is kept ours
+        self.installed = False
+        #: other process-wide handlers to put back before each cell (control_wake's)
+        self.reinstall: list[Callable[[], None]] = []
         self._delivered = threading.Event()
+        self._sent_early = False
+        #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
+        self.raised_this_cell = False
+        #: counts arm() calls: sigwatch stops re-sending once another piece of user code has started
+        self.cell_serial = 0
+        #: set by control_wake's handler while it lends the GIL; a SIGINT meanwhile is kept for its return
+        self.defer_nested = False
+        self.deferred = False
+        #: when the kernel last sent SIGINT itself (interrupt_main re-sends its own; sigwatch leaves those be)
+        self.last_self_send = 0.0
 
     def main_is_current(self) -> bool:
         return threading.get_ident() == self.main_ident
 
     def install(self) -> None:
         signal.signal(signal.SIGINT, self._handler)
+        self.installed = True
+
+    def restore(self) -> None:
+        """Before each cell: put our SIGINT handler back if the previous cell replaced it.
+
+        A cell that set ``SIG_IGN`` (or its own handler) would otherwise leave every later cell
+        uninterruptible; the change lasts for the cell that made it, as in ipykernel.
+        """
+        if not self.installed or not self.main_is_current():
+            return  # in-process kernels leave the host's handler alone; signal.signal needs the main thread
+        try:
+            current = signal.getsignal(signal.SIGINT)
+        except ValueError:
+            return
+        if current != self._handler:  # bound methods compare equal, never identical
+            log.info("SIGINT handler was changed by user code (%r): restored the kernel's", current)
+            signal.signal(signal.SIGINT, self._handler)
+        for again in self.reinstall:
+            again()
+
+    def deliver_deferred(self, frame: FrameType | None) -> None:
+        """control_wake's handler is done: handle the SIGINT that came while it waited, as if it came now."""
+        self.defer_nested = False
+        if self.deferred:
+            self.deferred = False
+            self._handler(signal.SIGINT, frame)
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         self._delivered.set()
+        if self.defer_nested:
+            # inside control_wake's handler, which lends the GIL: act once it returns, on the user's frame (a
+            # pause must trace the user's code, not the handler's wait)
+            self.deferred = True
+            return
         hook, self.on_interrupt = self.on_interrupt, None
         if hook is not None:
+            self.raised_this_cell = True  # answered (a pause): sigwatch must not send it again
             hook(frame)
             return
         if self.armed:
+            self.raised_this_cell = True
             if self.async_cancel is not None:
                 self.async_cancel()
                 return
@@ -58,6 +109,9 @@ class InterruptPolicy:
 
     def arm(self) -> None:
         """User code starts: raise an interrupt that arrived while the request was being prepared."""
+        self.restore()
+        self.cell_serial += 1
+        self.raised_this_cell = False
         self.armed = True
         if self.on_start:
             try:
@@ -77,12 +131,25 @@ class InterruptPolicy:
         self.busy, self.pending = False, False
         self.on_start.clear()
 
+    def clear_early(self) -> None:
+        self._sent_early = False
+
+    def interrupt_early(self) -> None:
+        """The control thread's interrupt, sent before it dispatches the interrupt_request (control.py):
+        the request's own handler then sends nothing more."""
+        self._sent_early = False
+        self.interrupt_main()
+        self._sent_early = True
+
     def interrupt_main(self) -> None:
         """From any thread: deliver SIGINT to the main thread, again until its handler has run.
 
         A signal that lands between the interpreter's signal check and the start of a blocking call (a
         ``time.sleep``) would otherwise wait for that call to end; re-sending it interrupts the call.
         """
+        if self._sent_early:
+            self._sent_early = False  # the control thread sent this request's interrupt before dispatching it
+            return
         self._delivered.clear()
         self._send_once()  # at once, from the calling thread: the usual case needs nothing more
         t = threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True)
@@ -97,6 +164,7 @@ class InterruptPolicy:
             self._send_once()
 
     def _send_once(self) -> None:
+        self.last_self_send = time.monotonic()
         if hasattr(signal, "pthread_kill") and self.main_ident is not None:
             signal.pthread_kill(self.main_ident, signal.SIGINT)
         else:  # Windows: no per-thread signals; the handler runs at the next bytecode

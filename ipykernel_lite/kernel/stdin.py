@@ -143,6 +143,11 @@ class StdinBridge:
             finally:
                 if on_main:
                     k.interrupts.armed, k.interrupts.async_cancel = was_armed, was_async
+        except KeyboardInterrupt:
+            # the signal lands inside pyzmq (the poll, or the send when the front end showed the prompt and the
+            # user pressed Ctrl+C before send_multipart returned): a fresh exception raised here (a kernel frame,
+            # hidden from tracebacks) ends the user's traceback at their input() call, without pyzmq's frames
+            raise KeyboardInterrupt from None
         finally:
             wait.close()
 

@@ -26,9 +26,7 @@ MAX_MESSAGE_TEXT = 256 * 1024
 
 
 class OutStream(io.TextIOBase):
-    def __init__(
-        self, name: str, iopub: IOPub, parent: Callable[[], Message | None], flusher: Flusher
-    ) -> None:
+    def __init__(self, name: str, iopub: IOPub, parent: Callable[[], Message | None], flusher: Flusher) -> None:
         super().__init__()
         self.name = name
         self._iopub = iopub
@@ -40,6 +38,10 @@ class OutStream(io.TextIOBase):
         #: the request the buffered text belongs to when a thread wrote it (None: the current request)
         self._owner: Message | None = None
         self.echo: Any = None  # optional original stream to mirror into (debugging the kernel)
+        #: with fd capture (fdcapture.py): the descriptor that feeds this stream, and the call that moves what
+        #: it holds into the buffer before a Python-level write, so prints and fd writes keep their order
+        self.fd: int | None = None
+        self.before_write: Callable[[], None] | None = None
 
     # --- file protocol -------------------------------------------------------------------------------------
     @property
@@ -57,7 +59,10 @@ class OutStream(io.TextIOBase):
         return False
 
     def fileno(self) -> int:
-        raise io.UnsupportedOperation("the kernel's output stream has no file descriptor")
+        # with fd capture, the captured descriptor: subprocess.run(stdout=sys.stdout) streams to the client
+        if self.fd is None:
+            raise io.UnsupportedOperation("the kernel's output stream has no file descriptor")
+        return self.fd
 
     @property
     def buffer(self) -> _BytesWriter:
@@ -68,6 +73,8 @@ class OutStream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         if not s:
             return 0
+        if self.before_write is not None:
+            self.before_write()
         owner = parent_of_current_thread()
         if owner is not None or self._owner is not None:
             return self._write_owned(s, owner)
@@ -104,8 +111,23 @@ class OutStream(io.TextIOBase):
         with self._iopub.lock:
             self._flush_locked()
 
+    def append_captured(self, s: str) -> None:
+        """Text read from the captured fd (fdcapture's lock held): buffered like a write, never flushed here."""
+        with self._lock:
+            was_empty = not self._buf
+            self._buf.append(s)
+            self._size += len(s)
+        if was_empty:
+            self._flusher.kick()
+
+    def flush_if_full(self) -> None:
+        if self._size >= FLUSH_SIZE:
+            self.flush()
+
     # --- used by IOPub with its lock held ------------------------------------------------------------------
     def _flush_locked(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
         with self._lock:
             if not self._buf:
                 return

@@ -53,6 +53,12 @@ class Signer:
             h.update(p)
         return h.hexdigest().encode()
 
+    def would_accept(self, signature: bytes, parts: Sequence[bytes]) -> bool:
+        """Whether ``verify`` would pass, without recording the signature (a look before the real parse)."""
+        if self._proto is None:
+            return True
+        return bool(signature) and signature not in self._seen and hmac.compare_digest(signature, self.sign(parts))
+
     def verify(self, signature: bytes, parts: Sequence[bytes]) -> None:
         """Raise SignatureError unless ``signature`` is right for ``parts`` and new."""
         if self._proto is None:

@@ -51,6 +51,7 @@ def output_after(shell: ShellWidget, marker: str) -> str:
 
 def anchor_point(shell: ShellWidget, href_prefix: str) -> tuple[QPoint, str]:
     """Where on the viewport the first link whose href starts with ``href_prefix`` is drawn, and its href."""
+    shell.output.flush()  # output is written on a timer: what arrived is in the document now
     block = shell.document().begin()
     while block.isValid():
         it = block.begin()

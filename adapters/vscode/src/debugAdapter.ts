@@ -11,7 +11,8 @@
 // - A session may carry a run (Debug Cell, Debug File): it starts after `configurationDone`, when VS Code has set
 //   its breakpoints, and its end ends the session (`terminated`).
 // - `disconnect` leaves the kernel running (the kernel forces terminateDebuggee: false anyway).
-// - `stackTrace` says how many frames there are without the kernel's hidden ones (totalFrames).
+// - `stackTrace` says how many frames there are without the kernel's hidden ones (totalFrames); `threads` leaves
+//   out the kernel's own threads.
 
 import type { DapEvent, DapMessage, DapRequest, DapResponse } from "./protocol";
 
@@ -40,6 +41,17 @@ export function wholeStack(request: DapRequest, body: Record<string, unknown> | 
   if (levels > 0 && frames.length >= levels) return body;
   return { ...body, totalFrames: start + frames.length };
 }
+
+/** The kernel's own threads (named "ipykernel_lite-…": control, heartbeat, workers started later than debugpy)
+ * are not the user's to see in the Call Stack; without them VS Code shows the main thread's frames directly. */
+export function userThreads(body: Record<string, unknown> | undefined): typeof body {
+  const threads = body?.threads;
+  if (!body || !Array.isArray(threads)) return body;
+  const ours = (t: { name?: unknown }): boolean => String(t?.name ?? "").startsWith(KERNEL_THREAD);
+  return { ...body, threads: threads.filter((t) => !ours(t)) };
+}
+
+const KERNEL_THREAD = "ipykernel_lite";
 
 export class KernelDebugAdapter {
   private readonly listeners = new Set<Listener>();
@@ -108,6 +120,11 @@ export class KernelDebugAdapter {
           const r = await this.target.debug({ ...request, command: "disconnect", arguments: args });
           this.respond(request, r);
           this.ended = true;
+          return;
+        }
+        case "threads": {
+          const r = await this.target.debug(request);
+          this.respond(request, r, r.success ? userThreads(r.body) : r.body);
           return;
         }
         case "stackTrace": {

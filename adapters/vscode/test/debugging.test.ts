@@ -126,7 +126,9 @@ test("Debug Cell: a gutter breakpoint stops the cell, variables, watch, step ove
 
   const stopped = await s.waitEvent("stopped");
   const threadId = (stopped.body as { threadId: number }).threadId;
-  assert.ok((await s.ok("threads")).threads.some((t: { id: number }) => t.id === threadId));
+  const threads = (await s.ok("threads")).threads as { id: number; name: string }[];
+  assert.ok(threads.some((t) => t.id === threadId));
+  assert.ok(threads.every((t) => !t.name.startsWith("ipykernel_lite")), JSON.stringify(threads));
   const trace = await s.ok("stackTrace", { threadId, startFrame: 0, levels: 20 });
   // the kernel's own frames are hidden: nothing more to load
   assert.equal(trace.totalFrames, trace.stackFrames.length);

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,22 +34,27 @@ REPLY_TIMEOUT = 20.0
 PROBE_TIMEOUT = 10.0
 
 _spec_root: Path | None = None
+_spec_lock = threading.Lock()
 
 
 def spec_root() -> Path:
-    """Kernelspecs for both kernels, with interrupt by signal for both (same delivery, fair comparison)."""
+    """Kernelspecs for both kernels, with interrupt by signal for both (same delivery, fair comparison).
+
+    Scenario batches run on several threads at once: the folder is made once, under a lock."""
     global _spec_root
-    if _spec_root is None:
-        _spec_root = Path(tempfile.mkdtemp(prefix="adversarial_specs_"))
-        for who, argv in KERNELS.items():
-            d = _spec_root / "kernels" / SPEC_NAMES[who]
-            d.mkdir(parents=True)
-            spec = {"argv": argv, "display_name": who, "language": "python", "interrupt_mode": "signal"}
-            (d / "kernel.json").write_text(json.dumps(spec))
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(_spec_root), os.environ.get("JUPYTER_PATH", "")]).rstrip(
-            os.pathsep
-        )
-    return _spec_root
+    with _spec_lock:
+        if _spec_root is None:
+            root = Path(tempfile.mkdtemp(prefix="adversarial_specs_"))
+            for who, argv in KERNELS.items():
+                d = root / "kernels" / SPEC_NAMES[who]
+                d.mkdir(parents=True)
+                spec = {"argv": argv, "display_name": who, "language": "python", "interrupt_mode": "signal"}
+                (d / "kernel.json").write_text(json.dumps(spec))
+            os.environ["JUPYTER_PATH"] = os.pathsep.join([str(root), os.environ.get("JUPYTER_PATH", "")]).rstrip(
+                os.pathsep
+            )
+            _spec_root = root
+        return _spec_root
 
 
 def new_manager(who: str, **kwargs: Any) -> KernelManager:

@@ -79,9 +79,25 @@ class _Once:
         if self.count:
             return
         self.count += 1
-        t = threading.Thread(target=self._interrupt, daemon=True)
+        t = threading.Thread(target=self._interrupt_then_close_loop, daemon=True)
         t.start()
         self._threads.append(t)
+
+    def _interrupt_then_close_loop(self) -> None:
+        try:
+            self._interrupt()
+        finally:
+            # jupyter_client's sync KernelManager runs its coroutines on an event loop it makes for this thread
+            # and never closes: close it here, or the garbage collector reports it in some later test
+            import asyncio
+
+            try:
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None and not loop.is_running():
+                loop.close()
+            asyncio.set_event_loop(None)
 
     def join(self) -> None:
         for t in self._threads:

@@ -78,8 +78,11 @@ def go_to_line(page: Any, line: int, tab: str = "demo.py") -> None:
     """Focus the editor of that tab, Ctrl+G, the line, Enter; then wait for the status bar to say so."""
     page.locator(".tabs-container .tab", has_text=tab).first.click()
     page.locator(".tabs-container .tab.active", has_text=tab).first.wait_for()
+    # keyboard focus may still be in the interactive window's frame, which keeps Ctrl+G to itself: give it to
+    # the editor, then wait for the Go to Line box itself (a hidden one from earlier stays in the page)
+    page.locator(".editor-group-container.active .monaco-editor .view-lines").first.click()
     page.keyboard.press("Control+G")
-    page.locator(".quick-input-widget input").fill(f":{line}")
+    page.locator(".quick-input-widget input").filter(visible=True).fill(f":{line}")
     page.keyboard.press("Enter")
     cursor_at(page, line)
 

@@ -73,29 +73,44 @@ def words_request(text: str, selected: str, line: int, path: str) -> RunRequest:
     return RunRequest(code, origin, label=f"[run {code!r} from line {line} of {_name(path)}]")
 
 
-def cell_request(text: str, line: int, path: str, *, debug: bool = False) -> RunRequest:
-    """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails. A markdown
-    cell gives empty code."""
+def with_breakpoints(origin: dict[str, Any], lines: list[int] | None, first: int, last: int) -> dict[str, Any]:
+    """``origin`` plus the margin's breakpoints that fall in lines ``first``..``last`` of the buffer: the kernel's
+    pdb (over stdin, the shell's debugger) stops on them (execute metadata ``origin.breakpoints``)."""
+    inside = sorted({n for n in lines or () if first <= n <= last})
+    return {**origin, "breakpoints": inside} if inside else origin
+
+
+def cell_request(
+    text: str, line: int, path: str, *, debug: bool = False, breakpoints: list[int] | None = None
+) -> RunRequest:
+    """The ``##`` (or ``# %%`` …) cell holding ``line``; with ``debug``, pdb opens where it fails, and stops on
+    the ``breakpoints`` (1-based buffer lines) inside the cell. A markdown cell gives empty code."""
     cell = cell_at(text, line)
     # the planner skips markdown and blank cells: the request is then empty, with the cell's origin
     run = _first(plan_runs(text, line, path=path, scope="cell"), path, cell.code_start_line, cell.title or None)
     below = [c for c in cells_below(text, line) if c.start_line > cell.start_line]
     title = cell.title or "(top of file)"
     verb = "debug" if debug else "run"
+    origin = run.origin.as_metadata()
+    if debug:
+        origin = with_breakpoints(origin, breakpoints, cell.start_line, cell.end_line)
     return RunRequest(
         run.code,
-        run.origin.as_metadata(),
+        origin,
         post_mortem=debug,
         label=f"[{verb} cell {title!r} of {_name(path)}, line {cell.code_start_line}]",
         next_line=below[0].start_line if below else None,
     )
 
 
-def file_request(text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True) -> RunRequest:
+def file_request(
+    text: str, path: str, argv: list[str] | None = None, *, cwd: bool = True, breakpoints: list[int] | None = None
+) -> RunRequest:
     """The whole buffer as a script: ``__name__ == "__main__"``, ``__file__`` and ``sys.argv`` set, run in the
-    file's folder (``cwd``). Unsaved changes are what runs."""
+    file's folder (``cwd``). Unsaved changes are what runs; pdb stops on the ``breakpoints`` (buffer lines)."""
     run = _first(plan_runs(text, 1, path=path, scope="file", argv=argv, cwd=cwd), path, 1)
-    return RunRequest(run.code, run.origin.as_metadata(), label=f"[run file {_name(path)}]")
+    origin = with_breakpoints(run.origin.as_metadata(), breakpoints, 1, text.count("\n") + 1)
+    return RunRequest(run.code, origin, label=f"[run file {_name(path)}]")
 
 
 def _first(runs: list[PlannedRun], path: str, line: int, cell: str | None = None) -> PlannedRun:
@@ -117,6 +132,12 @@ def cursor_lines(editor: Editor) -> tuple[int, int, int]:
     if c.selectionEnd() == end_block.position() and last > first:
         last -= 1
     return line, first, last
+
+
+def _margin(editor: Editor) -> list[int]:
+    """The breakpoints of an editor with a margin (``CellEditor``, or any host editor with ``breakpoint_lines``)."""
+    lines = getattr(editor, "breakpoint_lines", None)
+    return list(lines()) if callable(lines) else []
 
 
 class EditorActions(QObject):
@@ -146,11 +167,13 @@ class EditorActions(QObject):
         return self._run(request)
 
     def debug_cell(self, editor: Editor, path: str) -> str | None:
+        """The cell at the cursor: pdb stops on the margin's breakpoints in it, and post-mortem on an error."""
         line, _, _ = cursor_lines(editor)
-        return self._run(cell_request(editor.toPlainText(), line, path, debug=True))
+        return self._run(cell_request(editor.toPlainText(), line, path, debug=True, breakpoints=_margin(editor)))
 
     def run_file(self, editor: Editor, path: str, argv: list[str] | None = None) -> str | None:
-        return self._run(file_request(editor.toPlainText(), path, argv))
+        """The whole buffer as a script; pdb stops on the margin's breakpoints."""
+        return self._run(file_request(editor.toPlainText(), path, argv, breakpoints=_margin(editor)))
 
     def _run(self, request: RunRequest) -> str | None:
         if request.empty:

@@ -1,11 +1,22 @@
 """A minimal code editor for the demo and for hosts without one: line numbers, a line drawn above every cell
-marker (``##``, ``# %%`` …, as ``ipykernel_lite.cells`` knows them), and a highlight on the line the debugger
-stands on."""
+marker (``##``, ``# %%`` …, as ``ipykernel_lite.cells`` knows them), a highlight on the line the debugger
+stands on, and breakpoints toggled by a click in the margin (red dots; "debug cell" and "run file" stop there,
+see ``actions.py``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontDatabase, QPainter, QPaintEvent, QPen, QResizeEvent, QTextCursor, QTextFormat
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from ipykernel_lite.cells import is_marker
@@ -13,6 +24,9 @@ from ipykernel_lite.cells import is_marker
 CELL_LINE = QColor("#4a78c2")
 DEBUG_LINE = QColor("#ffe9a8")
 CURRENT_LINE = QColor("#f2f5fb")
+BREAKPOINT = QColor("#e51400")
+#: room left of the line numbers for a breakpoint's dot
+DOT_SPACE = 14
 
 
 class _Gutter(QWidget):
@@ -26,12 +40,24 @@ class _Gutter(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         self.editor.paint_gutter(self, event)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            line = self.editor.line_at(round(event.position().y()))
+            if line is not None:
+                self.editor.toggle_breakpoint(line)
+        event.accept()
+
 
 class CellEditor(QPlainTextEdit):
+    #: the margin's breakpoints changed: their 1-based lines
+    breakpointsChanged = Signal(list)
+
     def __init__(self, parent: QWidget | None = None, path: str = "untitled-1") -> None:
         super().__init__(parent)
         self.path = path
         self.debug_line: int | None = None
+        # cursors at the start of each breakpoint's line: they move with the text as lines are added or removed
+        self._breakpoints: list[QTextCursor] = []
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
@@ -59,6 +85,44 @@ class CellEditor(QPlainTextEdit):
                 self.ensureCursorVisible()
         self._update_highlights()
 
+    # -- breakpoints ----------------------------------------------------------------------------------------
+    def breakpoint_lines(self) -> list[int]:
+        """1-based lines with a breakpoint, where they are now (after edits), each once."""
+        return sorted({c.blockNumber() + 1 for c in self._breakpoints})
+
+    def toggle_breakpoint(self, line: int) -> None:
+        """Set a breakpoint on ``line`` (1-based), or clear the one there."""
+        if line in self.breakpoint_lines():
+            self._breakpoints = [c for c in self._breakpoints if c.blockNumber() + 1 != line]
+        else:
+            block = self.document().findBlockByNumber(line - 1)
+            if not block.isValid():
+                return
+            self._breakpoints.append(QTextCursor(block))
+        self._gutter.update()
+        self.breakpointsChanged.emit(self.breakpoint_lines())
+
+    def set_breakpoints(self, lines: list[int]) -> None:
+        self._breakpoints = []
+        for line in sorted(set(lines)):
+            block = self.document().findBlockByNumber(line - 1)
+            if block.isValid():
+                self._breakpoints.append(QTextCursor(block))
+        self._gutter.update()
+        self.breakpointsChanged.emit(self.breakpoint_lines())
+
+    def line_at(self, y: int) -> int | None:
+        """The 1-based line drawn at height ``y`` of the viewport (and of the margin), None below the text."""
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(self.contentOffset())
+            if geometry.top() > y:
+                return None
+            if block.isVisible() and y < geometry.bottom():
+                return block.blockNumber() + 1
+            block = block.next()
+        return None
+
     def cell_marker_lines(self) -> list[int]:
         """1-based lines that open a cell, as drawn."""
         lines = []
@@ -72,22 +136,30 @@ class CellEditor(QPlainTextEdit):
     # -- painting -------------------------------------------------------------------------------------------
     def gutter_width(self) -> int:
         digits = len(str(max(1, self.blockCount())))
-        return 10 + self.fontMetrics().horizontalAdvance("9") * max(3, digits)
+        return DOT_SPACE + 10 + self.fontMetrics().horizontalAdvance("9") * max(3, digits)
 
     def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
         painter = QPainter(gutter)
         painter.fillRect(event.rect(), QColor("#f0f0f0"))
         painter.setPen(QColor("#909090"))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         block = self.firstVisibleBlock()
         height = self.fontMetrics().height()
+        marked = set(self.breakpoint_lines())
+        dot = min(DOT_SPACE - 4, height - 4)
         while block.isValid():
             top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
             if top > event.rect().bottom():
                 break
             if block.isVisible():
-                painter.drawText(
-                    0, top, gutter.width() - 5, height, Qt.AlignmentFlag.AlignRight, str(block.blockNumber() + 1)
-                )
+                line = block.blockNumber() + 1
+                painter.drawText(0, top, gutter.width() - 5, height, Qt.AlignmentFlag.AlignRight, str(line))
+                if line in marked:
+                    painter.save()
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(BREAKPOINT)
+                    painter.drawEllipse(3, top + (height - dot) // 2, dot, dot)
+                    painter.restore()
             block = block.next()
         painter.end()
 

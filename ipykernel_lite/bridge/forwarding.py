@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .schema import BridgeModel, DebugFrameParams, InputRequestParams, KernelState, OutputParams
+from .schema import BridgeModel, DebugEventParams, DebugFrameParams, InputRequestParams, KernelState, OutputParams
 
 if TYPE_CHECKING:
     from ..protocol import Message
@@ -63,6 +63,8 @@ class Forwarder:
                     self._set_state(KernelState(state))
             elif m.msg_type in OUTPUT_TYPES:
                 self._output(msg_id, tag, m)
+            elif m.msg_type == "debug_event":
+                self.debug_event(m)
 
         return on_iopub
 
@@ -79,6 +81,13 @@ class Forwarder:
             return
         if msg.msg_type in OUTPUT_TYPES:
             self._output(parent or None, self._tags.get(parent) if parent else None, msg)
+        elif msg.msg_type == "debug_event":
+            self.debug_event(msg)
+
+    def debug_event(self, msg: Message) -> None:
+        """The kernel's DAP events, whatever request (if any) they belong to: the editor's debug adapter
+        matches them to its session, not to an execution."""
+        self._notify("debug_event", DebugEventParams.model_construct(kernel=self.kernel, event=msg.content))
 
     def stdin(self, msg: Message) -> None:
         from ..protocol.models.extensions import DebugState

@@ -17,6 +17,8 @@ from .schema import (
     CompleteParams,
     CompleteResult,
     CompletionItem,
+    DebugParams,
+    DebugResult,
     ExecuteOutcome,
     ExecuteParams,
     InputReplyParams,
@@ -212,6 +214,15 @@ class Bridge:
         reply = await s.request("control", "variables_request", content, p.timeout)
         rows = [VariableRow.model_validate(r) for r in reply.get("variables") or []]
         return VariablesResult(variables=rows, truncated=_int(reply.get("truncated"), 0))
+
+    # -- the visual debugger -----------------------------------------------------------------------------------
+    async def debug(self, p: DebugParams) -> DebugResult:
+        s = await self._ready_session(p.kernel)
+        if p.request.get("type", "request") != "request" or not isinstance(p.request.get("command"), str):
+            raise BridgeError(INVALID_PARAMS, "request must be a DAP request: {type: 'request', seq, command, …}")
+        # on control: answered while a cell runs or is stopped at a breakpoint
+        reply = await s.request("control", "debug_request", {"type": "request", **p.request}, p.timeout)
+        return DebugResult(response=reply)
 
 
 def _int(value: object, default: int) -> int:

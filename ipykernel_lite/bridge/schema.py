@@ -220,6 +220,29 @@ class VariablesResult(BridgeModel):
     truncated: int = Field(default=0, description="Rows left out by limit.")
 
 
+# --- the visual debugger (DAP) ---------------------------------------------------------------------------------------
+
+
+class DebugParams(KernelParams):
+    """One Debug Adapter Protocol request for the kernel's debugger, sent as ``debug_request`` on control (the
+    kernel forwards it to its debugpy; no second debugger process). The kernel's events arrive as
+    ``debug_event`` notifications."""
+
+    request: dict[str, Any] = Field(
+        description="The DAP request as is: {type: 'request', seq, command, arguments}; the kernel adds the "
+        "debugpy address to attach and answers debugInfo, dumpCell, inspectVariables… itself."
+    )
+    timeout: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for the debug_reply (initialize imports debugpy)."
+    )
+
+
+class DebugResult(BridgeModel):
+    response: dict[str, Any] = Field(
+        description="The kernel's debug_reply content: the DAP response (success false carries a message)."
+    )
+
+
 # --- stdin, interrupt, pause, shutdown ---------------------------------------------------------------------------
 
 
@@ -290,6 +313,13 @@ class DebugFrameParams(BridgeModel):
     stack: list[DebugFrame] = []
 
 
+class DebugEventParams(BridgeModel):
+    """A ``debug_event`` of the kernel (IOPub): a DAP event (stopped, continued, output, thread…) as is."""
+
+    kernel: str
+    event: dict[str, Any]
+
+
 class KernelDiedParams(BridgeModel):
     kernel: str
     reason: str
@@ -317,6 +347,7 @@ METHODS: dict[str, tuple[type[BridgeModel], type[BridgeModel]]] = {
     "complete": (CompleteParams, CompleteResult),
     "inspect": (InspectParams, InspectResult),
     "variables": (VariablesParams, VariablesResult),
+    "debug": (DebugParams, DebugResult),
     "input_reply": (InputReplyParams, InputReplyResult),
     "interrupt": (KernelParams, InterruptResult),
     "pause": (KernelParams, PauseResult),
@@ -330,6 +361,7 @@ NOTIFICATIONS: dict[str, type[BridgeModel]] = {
     "status": StatusParams,
     "input_request": InputRequestParams,
     "debug_frame": DebugFrameParams,
+    "debug_event": DebugEventParams,
     "kernel_died": KernelDiedParams,
 }
 

@@ -75,6 +75,10 @@ class _Worker:
         if self._thread is None or not self._thread.is_alive():
             self._current = None  # whatever a dead worker was doing is over
             self._thread = threading.Thread(target=self._loop, name="ipykernel_lite-introspect", daemon=True)
+            # a kernel thread, started lazily (maybe after the visual debugger): debugpy must neither trace nor
+            # suspend it, or completion would stop with the user's code and show in the editor's call stack
+            self._thread.pydev_do_not_trace = True  # type: ignore[attr-defined]
+            self._thread.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
             self._thread.start()
 
     def _loop(self) -> None:

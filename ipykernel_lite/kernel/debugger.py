@@ -62,6 +62,8 @@ class Debugger:
         self.auto_post_mortem = False
         self._finder: _PatchPdbOnImport | None = None
         self._pause_pdb: KernelPdb | None = None
+        #: the debugger armed with an editor's breakpoints (origin.breakpoints) for the running request
+        self._margin_pdb: KernelPdb | None = None
         self._load_lock = threading.RLock()
         #: debugger_pdb once loaded (pdb and the kernel's Pdb are imported on first use only)
         self._impl: ModuleType | None = None
@@ -72,6 +74,7 @@ class Debugger:
         sys.breakpointhook = self.breakpointhook
         hooks = host.hooks
         hooks.error.append(self.on_error)
+        hooks.pre_execute.append(self.before_cell)
         # first: later hooks (inline figures…) must not run under the trace function
         hooks.post_execute.insert(0, self.after_cell)
         hooks.input_metadata.append(self.input_metadata)
@@ -172,6 +175,37 @@ class Debugger:
         if cell.body is None:
             return
         self.load().KernelPdb().run(cell.body, self.executor.ns)
+
+    # --- the editor's breakpoints (execute metadata origin.breakpoints) ------------------------------------
+    def before_cell(self, request: Message) -> None:
+        """Pre-execute hook: code from an editor with breakpoints in its margin runs under pdb, which stops only
+        on those lines. Armed when the user's code starts (not here: the kernel's own frames come first)."""
+        origin = request.metadata.get("origin")
+        if not isinstance(origin, dict) or not origin.get("breakpoints"):
+            return
+        path, lines = origin.get("path"), origin.get("breakpoints")
+        if not isinstance(path, str) or not isinstance(lines, list):
+            return
+        wanted = sorted({n for n in lines if type(n) is int and n >= 1})
+        if wanted:
+            self.kernel.interrupts.on_start.append(lambda: self._arm_breakpoints(path, wanted))
+
+    def _arm_breakpoints(self, path: str, lines: list[int]) -> None:
+        """Main thread, as the user's code starts: trace it with a pdb holding the breakpoints, continuing."""
+        if self.cannot_prompt() is not None:
+            return  # e.g. allow_stdin is false: run as if there were no breakpoints
+        p = self.load().KernelPdb()
+        p.reset()
+        for line in lines:
+            p.set_break(path, line)  # a line without code is refused by pdb: ignored
+        if not p.breaks:
+            return
+        # "continue" from here: the trace runs until a breakpoint's line, never stepping on its own
+        here = sys._getframe()
+        p.botframe = here
+        p._set_stopinfo(here, None, -1)
+        self._margin_pdb = p
+        sys.settrace(p.trace_dispatch)
 
     # --- pause (control thread) ----------------------------------------------------------------------------
     def pause_request(self, msg: Message) -> JSONDict:
@@ -277,6 +311,12 @@ class Debugger:
         """Post-execute hook: whatever happened, the next cell starts with no trace function and no prompt."""
         self.prompts.clear()
         self.frame = None
+        margin, self._margin_pdb = self._margin_pdb, None
+        if margin is not None:
+            # bdb keeps breakpoints process-wide: the editor's are for this request only
+            for filename, lines in list(margin.breaks.items()):
+                for line in list(lines):
+                    margin.clear_break(filename, line)
         mod = self._impl
         if mod is None:
             return  # pdb was never needed: nothing to clean

@@ -38,6 +38,13 @@ class Origin:
     argv: list[str] | None = field(
         default=None, metadata={"doc": "Set sys.argv to [path, *argv] while the code runs; None leaves it as is."}
     )
+    breakpoints: list[int] | None = field(
+        default=None,
+        metadata={
+            "doc": "Lines of path where pdb (over stdin) stops while this code runs: the editor's margin "
+            "breakpoints. The code runs on elsewhere; lines without code are ignored."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not self.path:
@@ -54,4 +61,6 @@ class Origin:
             o["as_main"] = True
         if self.argv is not None:
             o["argv"] = list(self.argv)
+        if self.breakpoints:
+            o["breakpoints"] = list(self.breakpoints)
         return o

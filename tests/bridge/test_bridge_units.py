@@ -137,10 +137,12 @@ def test_typescript_mirror_is_up_to_date() -> None:
 def test_schema_describes_every_method_and_notification() -> None:
     doc = json.loads(schema.schema_text())
     assert set(doc["methods"]) == {
-        "start", "execute", "run_cell", "complete", "inspect", "variables", "input_reply", "interrupt", "pause",
-        "restart", "shutdown",
+        "start", "execute", "run_cell", "complete", "inspect", "variables", "debug", "input_reply", "interrupt",
+        "pause", "restart", "shutdown",
     }  # fmt: skip
-    assert set(doc["notifications"]) == {"output", "status", "input_request", "debug_frame", "kernel_died"}
+    assert set(doc["notifications"]) == {
+        "output", "status", "input_request", "debug_frame", "debug_event", "kernel_died",
+    }  # fmt: skip
     for entry in [*doc["methods"].values(), *doc["notifications"].values()]:
         for ref in entry.values():
             assert ref["$ref"].removeprefix("#/$defs/") in doc["$defs"]

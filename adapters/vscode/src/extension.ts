@@ -7,11 +7,13 @@ import * as path from "node:path";
 
 import * as vscode from "vscode";
 
+import { registerDebugger } from "./debugging";
 import { InteractiveWindow } from "./interactiveWindow";
 import { type KernelChoice, kernelChoices } from "./kernelPicker";
 import { KernelLink, type LinkSettings } from "./kernelLink";
 import { renderOutput, summarize } from "./outputText";
 import type {
+  DapEvent,
   DebugFrameNotification,
   InputRequestNotification,
   KernelState,
@@ -82,6 +84,8 @@ export class Adapter implements vscode.Disposable {
   readonly window: InteractiveWindow;
   readonly variables: VariablesProvider;
   private chosen: ChosenKernel | null;
+  /** The debug adapters listening to the kernel's DAP events. */
+  readonly dapListeners = new Set<(event: DapEvent) => void>();
   private readonly inputs = new Map<string, vscode.CancellationTokenSource>();
   private readonly frameMarker = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
@@ -102,6 +106,7 @@ export class Adapter implements vscode.Disposable {
       status: (state) => this.showState(state),
       inputRequest: (n) => void this.ask(n),
       debugFrame: (n) => void this.showFrame(n),
+      debugEvent: (n) => this.dapListeners.forEach((l) => l(n.event)),
       kernelDied: (n) => {
         this.cancelInputs();
         this.output.appendLine(`\n[kernel died: ${n.reason}]${n.traceback ? `\n${n.traceback}` : ""}`);
@@ -353,6 +358,12 @@ export function activate(context: vscode.ExtensionContext): Adapter {
   command("showInteractive", () => a.window.show());
   command("clearInteractive", () => a.window.clear());
   command("refreshVariables", () => a.variables.refresh());
+  registerDebugger(context, {
+    link: a.link,
+    onDebugEvent: (handler) => (a.dapListeners.add(handler), () => a.dapListeners.delete(handler)),
+    run: (scope, uri, line) => a.run(scope, uri, line),
+    log: (text) => a.output.append(text),
+  });
   context.subscriptions.push(
     vscode.window.createTreeView("ipykernelLite.variables", { treeDataProvider: a.variables, showCollapseAll: true }),
   );

@@ -5,6 +5,9 @@
 import { BridgeClient, type BridgeOptions } from "./bridgeClient";
 import type {
   CompleteResult,
+  DapRequest,
+  DapResponse,
+  DebugEventNotification,
   DebugFrameNotification,
   ExecuteOutcome,
   ExecuteParams,
@@ -33,6 +36,8 @@ export interface LinkEvents {
   status?(state: KernelState | "none"): void;
   inputRequest?(n: InputRequestNotification): void;
   debugFrame?(n: DebugFrameNotification): void;
+  /** The kernel's DAP events (debug_event), for the debug adapter. */
+  debugEvent?(n: DebugEventNotification): void;
   kernelDied?(n: KernelDiedNotification): void;
   /** The bridge's log (its stderr) and the link's own messages. */
   log?(text: string): void;
@@ -84,6 +89,7 @@ export class KernelLink {
     client.on("status", (n) => this.setState(n.state));
     client.on("input_request", (n) => e.inputRequest?.(n));
     client.on("debug_frame", (n) => e.debugFrame?.(n));
+    client.on("debug_event", (n) => e.debugEvent?.(n));
     client.on("kernel_died", (n) => e.kernelDied?.(n));
     client.onStderr((text) => e.log?.(text));
     client.onClose((err) => {
@@ -131,6 +137,11 @@ export class KernelLink {
   async variables(path: (string | number)[] | null = null): Promise<VariablesResult> {
     if (!this.running || !this.client) return { variables: [], truncated: 0 };
     return this.client.request("variables", { kernel: KERNEL, path });
+  }
+
+  /** One DAP request for the kernel's debugger (starting the kernel if none runs); the DAP response. */
+  async debug(request: DapRequest, timeout = 60): Promise<DapResponse> {
+    return (await (await this.ensure()).request("debug", { kernel: KERNEL, request, timeout })).response;
   }
 
   async inputReply(value: string, request: string): Promise<boolean> {

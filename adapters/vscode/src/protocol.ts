@@ -14,6 +14,7 @@ export interface Origin {
   cwd?: boolean;
   as_main?: boolean;
   argv?: string[] | null;
+  breakpoints?: number[] | null;
 }
 
 interface KernelParams {
@@ -160,6 +161,44 @@ export interface DebugState {
   stack: DebugFrame[];
 }
 
+/** A Debug Adapter Protocol message, as VS Code and debugpy exchange them (the bridge passes them as is). */
+export interface DapMessage {
+  type: "request" | "response" | "event";
+  seq: number;
+  [key: string]: unknown;
+}
+
+export interface DapRequest extends DapMessage {
+  type: "request";
+  command: string;
+  arguments?: Record<string, unknown>;
+}
+
+export interface DapResponse extends DapMessage {
+  type: "response";
+  request_seq: number;
+  success: boolean;
+  command: string;
+  message?: string;
+  body?: Record<string, unknown>;
+}
+
+export interface DapEvent extends DapMessage {
+  type: "event";
+  event: string;
+  body?: Record<string, unknown>;
+}
+
+export interface DebugParams extends KernelParams {
+  request: DapRequest;
+  timeout?: number;
+}
+
+export interface DebugEventNotification {
+  kernel: string;
+  event: DapEvent;
+}
+
 /** Request method -> [params, result]. */
 export interface Methods {
   start: [StartParams, StartResult];
@@ -168,6 +207,7 @@ export interface Methods {
   complete: [CodeAtCursor, CompleteResult];
   inspect: [InspectParams, InspectResult];
   variables: [VariablesParams, VariablesResult];
+  debug: [DebugParams, { response: DapResponse }];
   input_reply: [KernelParams & { value: string; request?: string | null }, { answered: boolean }];
   interrupt: [KernelParams, { interrupted: boolean }];
   pause: [KernelParams, { paused: boolean }];
@@ -215,6 +255,7 @@ export interface Notifications {
   status: { kernel: string; state: KernelState };
   input_request: InputRequestNotification;
   debug_frame: DebugFrameNotification;
+  debug_event: DebugEventNotification;
   kernel_died: KernelDiedNotification;
 }
 
@@ -240,6 +281,7 @@ export const METHOD_NAMES: Record<keyof Methods, true> = {
   complete: true,
   inspect: true,
   variables: true,
+  debug: true,
   input_reply: true,
   interrupt: true,
   pause: true,
@@ -252,5 +294,6 @@ export const NOTIFICATION_NAMES: Record<keyof Notifications, true> = {
   status: true,
   input_request: true,
   debug_frame: true,
+  debug_event: true,
   kernel_died: true,
 };

@@ -32,6 +32,11 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider {
           command: "ipykernelLite.runBelow",
           arguments: [document.uri, cell.start_line],
         }),
+        new vscode.CodeLens(range, {
+          title: "Debug Cell",
+          command: "ipykernelLite.debugCell",
+          arguments: [document.uri, cell.start_line],
+        }),
       );
     }
     return lenses;

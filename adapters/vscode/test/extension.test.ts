@@ -67,16 +67,19 @@ test("every command package.json declares is registered, and only those", () => 
   assert.equal(packageJson.main, "./out/src/extension.js");
 });
 
-test("CodeLens: Run Cell and Run Below on each code cell's marker", () => {
+test("CodeLens: Run Cell, Run Below and Debug Cell on each code cell's marker", () => {
   const lenses = rec.providers.get("codeLens").provideCodeLenses(doc) as vscode.CodeLens[];
   const shown = lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1]]);
   assert.deepEqual(shown, [
     [2, "Run Cell", 3],
     [2, "Run Below", 3],
+    [2, "Debug Cell", 3],
     [5, "Run Cell", 6],
     [5, "Run Below", 6],
+    [5, "Debug Cell", 6],
     [8, "Run Cell", 9],
     [8, "Run Below", 9],
+    [8, "Debug Cell", 9],
   ]);
 });
 

@@ -32,6 +32,10 @@ export class Uri {
   static file(p: string): Uri {
     return new Uri("file", p);
   }
+  static parse(text: string): Uri {
+    const at = text.indexOf(":");
+    return new Uri(text.slice(0, at), text.slice(at + 1));
+  }
   static untitled(name: string): Uri {
     return new Uri("untitled", name);
   }
@@ -372,6 +376,7 @@ export const window = {
 
 export const workspace = {
   workspaceFolders: undefined,
+  getWorkspaceFolder: (_uri: Uri) => undefined,
   get textDocuments(): TextDocument[] {
     return documents;
   },
@@ -412,4 +417,23 @@ export const extensions = {
   installed: new Set<string>(),
   getExtension: (id: string) => (extensions.installed.has(id) ? { id } : undefined),
   onDidChange: () => disposable,
+};
+
+/** A debug adapter VS Code would run in-process (the extension's KernelDebugAdapter). */
+export class DebugAdapterInlineImplementation {
+  constructor(readonly implementation: any) {}
+}
+
+export const debug = {
+  activeDebugSession: undefined as { type: string } | undefined,
+  factories: new Map<string, any>(),
+  configProviders: new Map<string, any>(),
+  /** startDebugging calls: (folder, configuration) */
+  started: [] as [unknown, any][],
+  registerDebugAdapterDescriptorFactory: (type: string, f: unknown) => (debug.factories.set(type, f), disposable),
+  registerDebugConfigurationProvider: (type: string, p: unknown) => (debug.configProviders.set(type, p), disposable),
+  startDebugging: (folder: unknown, config: any) => {
+    debug.started.push([folder, config]);
+    return Promise.resolve(true);
+  },
 };

@@ -1,0 +1,112 @@
+"""The visual debugger in real VS Code (code-server + chromium, see conftest.py): a gutter breakpoint in a
+``# %%`` cell stops "Debug Cell", the Variables view shows a local, "Step Over" moves the line, Continue ends the
+session with the cell's output in the interactive window.
+
+The session is the extension's debug type ``ipykernel-lite``: VS Code's DAP goes through the extension's inline
+adapter and the bridge to the kernel's own debugpy. Every wait is for something on the page, bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .conftest import CodeServer, screenshot
+from .test_vscode_e2e import cursor_at, go_to_line, interactive
+
+pytestmark = [pytest.mark.vscode_e2e, pytest.mark.timeout(240)]
+pytest.importorskip("debugpy", reason="pip install debugpy (extra debug)")
+
+SCRIPT = """\
+# %% the cell to debug
+def double(a):
+    b = a * 2
+    c = b + 1
+    return c
+
+result = double(10)
+print("result", result)
+
+# %% another cell
+print("not run")
+"""
+TAB = "debug_demo.py"
+LINE_BREAK = 3  # b = a * 2
+WAIT = 90_000
+
+
+@pytest.fixture(scope="module")
+def page(code_server: CodeServer, browser: Any) -> Iterator[Any]:
+    (code_server.workspace / TAB).write_text(SCRIPT)
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT)
+    pg.goto(f"{code_server.url}?folder={code_server.workspace}")
+    pg.wait_for_selector(".monaco-workbench .part.editor")
+    pg.locator(".explorer-folders-view .monaco-list-row", has_text=TAB).wait_for()
+    pg.keyboard.press("Control+P")
+    pg.locator(".quick-input-widget input").fill(TAB)
+    pg.locator(".quick-input-list .monaco-list-row", has_text=TAB).first.wait_for()
+    pg.keyboard.press("Enter")
+    pg.locator(".monaco-editor .view-lines", has_text="the cell to debug").wait_for()
+    try:
+        yield pg
+    finally:
+        # VS Code restores this window's layout (Run and Debug view, debug_demo.py) in a later window: this module
+        # sorts after test_vscode_e2e.py, whose page expects the Explorer
+        context.close()
+
+
+def frame_at(page: Any, line: int) -> Any:
+    """The Call Stack view's row of ``double`` stopped at that line."""
+    return page.locator(f".debug-call-stack .monaco-list-row[aria-label^='Stack Frame double, line {line},']")
+
+
+def variable(page: Any, name: str, value: str) -> Any:
+    """A row of the Variables view (the Locals scope is expanded when the debugger stops)."""
+    return page.locator(f".debug-variables .monaco-list-row[aria-label='{name}, value {value}']")
+
+
+def test_gutter_breakpoint_stops_debug_cell_variables_and_step_over(page: Any) -> None:
+    go_to_line(page, LINE_BREAK, TAB)
+    # a click in the gutter (the glyph margin, left of the line number) sets VS Code's own breakpoint
+    number = page.locator(".margin-view-overlays .line-numbers", has_text=re.compile(rf"^{LINE_BREAK}$"))
+    box = number.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] - 8, box["y"] + box["height"] / 2)
+    glyph = page.locator(".monaco-editor .codicon-debug-breakpoint")
+    glyph.wait_for()
+    assert glyph.count() == 1
+
+    page.locator(".codelens-decoration a", has_text="Debug Cell").first.click()
+    # stopped: the debug toolbar, the frame in the Call Stack at the breakpoint's line, the local in Variables
+    page.locator(".debug-toolbar").wait_for()
+    frame_at(page, LINE_BREAK).wait_for()
+    page.locator(".monaco-editor .codicon-debug-stackframe").wait_for()  # the current-line arrow in the gutter
+    variable(page, "a", "10").wait_for()
+
+    page.locator(".debug-toolbar .action-label[aria-label^='Step Over']").click()
+    frame_at(page, LINE_BREAK + 1).wait_for()
+    cursor_at(page, LINE_BREAK + 1)
+    variable(page, "b", "20").wait_for()
+    # a Watch expression, evaluated by the kernel's debugpy in the stopped frame
+    watch_header = page.locator(".pane-header[aria-label='Watch Section']")
+    watch_header.hover()
+    watch_header.locator(".action-label[aria-label='Add Expression']").click()
+    page.keyboard.type("a + b")
+    page.keyboard.press("Enter")
+    page.locator(".debug-watch .monaco-list-row[aria-label^='a + b, value 30']").wait_for()
+    # the whole stack is there: the kernel's hidden frames do not count (VS Code loads frames after the first
+    # one a moment later, and offers "Load More" until then)
+    page.locator(".debug-call-stack .monaco-list-row", has_text="Load More Stack Frames").wait_for(state="hidden")
+    assert page.locator(".debug-call-stack .monaco-list-row[aria-label^='Stack Frame']").count() == 2
+    screenshot(page, "vscode-debugger.png")
+
+    page.locator(".debug-toolbar .action-label[aria-label^='Continue']").click()
+    # the cell ends, and with it the session
+    interactive(page).locator(".output.stream.stdout", has_text="result 21").wait_for()
+    page.locator(".debug-toolbar").wait_for(state="hidden")
+    page.locator(".statusbar-item", has_text="kernel idle").wait_for()

@@ -36,6 +36,11 @@ def _gil_bound(driver: Driver) -> None:
         # ipykernel's control thread needs the GIL to read interrupt_request: a documented ipykernel
         # limitation, not something this suite can wait out (the cell would run for hours)
         pytest.skip("ipykernel cannot serve a control message while C code holds the GIL")
+    if driver.kind == "ipykernel":  # type: ignore[attr-defined]
+        # the interrupt is sent when the cell's 'go' arrives; ipykernel publishes output from its IOPub thread,
+        # which needs the GIL, so 'go' can stay unsent until the C call ends (hours): the cell then runs on and
+        # every later test of the module waits for it (seen in a full run under load)
+        pytest.skip("ipykernel cannot publish the cell's output while C code holds the GIL")
 
 
 def _input_wait(driver: Driver) -> None:

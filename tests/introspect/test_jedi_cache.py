@@ -18,6 +18,8 @@ def shared_cache(tmp_path: Path) -> Iterator[Path]:
 
     before = jedi.settings.cache_directory
     jedi.settings.cache_directory = str(tmp_path)
+    # stubs parsed earlier in this process are served from memory: forget them, so jedi reads and writes disk
+    parso.cache.parser_cache.clear()
     saved = list(jedi_complete._private_cache)
     jedi_complete._private_cache.clear()
     try:

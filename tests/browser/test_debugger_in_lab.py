@@ -23,6 +23,16 @@ pytest.importorskip("debugpy")
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img" / "debugger-jupyterlab.png"
 CELL = "def scale(value):\n    doubled = value * 2\n    return doubled\n\nresult = scale(21)\nprint('result', result)"
+# Records every setBreakpoints reply the kernel sends, so that the test runs the cell only once the kernel holds the
+# breakpoint: the gutter marker appears at once, the request and its reply come later (late on a loaded machine).
+WATCH_BREAKPOINTS = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
+                     " window.__setBreakpoints = [];"
+                     " k.anyMessage.connect((_, a) => { const m = a.msg;"
+                     " if (a.direction === 'recv' && m.header.msg_type === 'debug_reply'"
+                     " && m.content.command === 'setBreakpoints') {"
+                     " window.__setBreakpoints.push((m.content.body && m.content.body.breakpoints) || []); } }); }")
+BREAKPOINT_HELD = ("() => (window.__setBreakpoints || []).some("
+                   "(bps) => bps.some((b) => b.verified && b.line === 2))")
 KERNEL_IDLE = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
                " return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
                " && w.sessionContext.session.kernel.status === 'idle'); }")
@@ -53,10 +63,12 @@ def test_breakpoint_in_a_cell_stops_shows_a_variable_and_continues(lab: Lab, bro
         bug.click()
         page.locator(".jp-DebuggerBugButton[aria-pressed='true']").first.wait_for()
         cell = page.locator(".jp-Notebook .jp-Cell").first
+        page.evaluate(WATCH_BREAKPOINTS)
         # a breakpoint on line 2, in the cell's gutter
         cell.locator(".cm-breakpoint-gutter .cm-gutterElement").nth(2).click()
         cell.locator(".cm-breakpoint-gutter .cm-gutterElement .cm-breakpoint-marker, "
                      ".cm-breakpoint-gutter .cm-gutterElement:has(*)").first.wait_for(state="attached")
+        page.wait_for_function(BREAKPOINT_HELD)
         cell.locator(".jp-InputArea-editor").click()
         # not awaited: the command's promise settles only when the cell ends, after the breakpoint
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")

@@ -15,11 +15,14 @@ put back on shutdown. Only the kernel process does this: in-process kernels leav
 
 from __future__ import annotations
 
+import array
 import codecs
+import fcntl
 import logging
 import os
 import select
 import sys
+import termios
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
@@ -94,8 +97,26 @@ class FdCapture:
 
     # --- moving bytes ------------------------------------------------------------------------------------------
     def _drain_one(self, pipe: _Pipe) -> Callable[[], None]:
+        """The check made before every Python-level write. Most writes find the pipe empty, so that case must be
+        cheap: asking how many bytes wait (FIONREAD, no exception) costs a third of an empty non-blocking read
+        (an OSError built and caught), which made ``print`` in a loop three times slower than without capture.
+
+        Reads only happen with the lock held, so "nothing waiting and nobody holding the lock" means every byte
+        written before this call is already in the stream's buffer; if the reader thread holds the lock it may
+        have taken bytes it has not appended yet, so wait for it."""
+        lock, count, fd = self._lock, array.array("i", [0]), pipe.read_fd
+        try:
+            fcntl.ioctl(fd, termios.FIONREAD, count)
+            can_count = True
+        except OSError:  # no FIONREAD on this platform's pipes: read every time
+            can_count = False
+
         def drain() -> None:
-            with self._lock:
+            if can_count:
+                fcntl.ioctl(fd, termios.FIONREAD, count)
+                if count[0] == 0 and not lock.locked():
+                    return
+            with lock:
                 self._read(pipe)
 
         return drain

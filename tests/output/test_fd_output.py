@@ -48,6 +48,18 @@ def test_print_and_fd_writes_keep_their_order(runner: Runner) -> None:
         assert text == "a\nb\nc\nd\ne\n"
 
 
+def test_interleaved_print_and_fd_writes_keep_their_order_in_a_loop(runner: Runner) -> None:
+    # thousands of alternations give the reader thread every chance to be half-way through a read (bytes taken
+    # from the pipe, not yet buffered) when the next print checks the pipe
+    code = "import os\nfor i in range(3000):\n    os.write(1, b'c%d\\n' % i)\n    print('p%d' % i)"
+    text = runner.text(code)
+    expected = "".join(f"c{i}\np{i}\n" for i in range(3000))
+    if runner.kind == "ipykernel":  # its reader thread splices fd bytes in anywhere, even inside a line
+        assert sorted(text) == sorted(expected)
+    else:
+        assert text == expected
+
+
 def test_fd_output_belongs_to_the_cell_that_wrote_it(runner: Runner) -> None:
     first = runner.text("import os\nfor i in range(50):\n    os.write(1, b'x' * 99 + b'\\n')")
     assert first == ("x" * 99 + "\n") * 50

@@ -118,8 +118,11 @@ def infer_stub(fn: Any) -> list[tuple[str, str]]:
         return []
     source, column = where
     import jedi
+    from jedi.api.environment import InterpreterEnvironment
 
-    names = jedi.Script(source).infer(2, column)
+    # the kernel's own interpreter: a bare Script would start jedi's inspection subprocess (another ~30 MiB
+    # process beside every kernel, for answers this process already has)
+    names = jedi.Script(source, environment=InterpreterEnvironment()).infer(2, column)
     # kept even when the caller gave up waiting: the next completion after this call is instant
     found = _STUB_RETURNS[source] = [(n.full_name or "", n.type) for n in names]
     return found

@@ -367,8 +367,10 @@ def _warm_up(kernel: Kernel) -> None:
         return
     _warm_started.set()
     try:
-        from ..protocol.models.registry import validate_content  # noqa: F401
+        from ..protocol.schema_check import request_schemas
         from . import compiler, tracebacks  # noqa: F401
+
+        request_schemas()
     except Exception as e:
         log.debug("warm-up of the models failed: %s", e)
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import zmq
 
 from ..protocol import Message, MessageFactory, WireCodec
+from ..protocol.schema_check import check_request  # the models' rules, without importing pydantic
 from .cycle import Handler, Out, RequestCycle, SetAside, error_content, reply_type
 from .eventloops.base import EventLoop, ZmqLoop
 from .interrupts import InterruptPolicy
@@ -55,7 +56,7 @@ class Kernel:
         self._wake_send: zmq.Socket | None = None
         self.interrupts = InterruptPolicy()
         self.loop: EventLoop = ZmqLoop()
-        self.cycle = RequestCycle(codec, factory, _lazy_validator())
+        self.cycle = RequestCycle(codec, factory, check_request)
         #: set by ``app.build`` once the extensions are installed: handlers, hooks, services
         self.extensions: ExtensionHost | None = None
         #: the request whose outputs are being produced (read by streams, display, stdin)
@@ -221,25 +222,3 @@ class Kernel:
         self.exit_code = exit_code
         self.stopping = True
         self.wake()
-
-
-def _lazy_validator() -> Callable[[str, JSONDict], None]:
-    """Checks content against the protocol models; pydantic is imported on the first non-empty request only."""
-    lock = threading.Lock()
-    checked: list[Callable[[str, JSONDict], None]] = []
-
-    def validate(msg_type: str, content: JSONDict) -> None:
-        if not checked:
-            with lock:
-                if not checked:
-                    from ..protocol.models.registry import CONTENT_MODELS, validate_content
-
-                    def check(msg_type: str, content: JSONDict) -> None:
-                        # a handler for a type the models do not describe (debug_request) judges it itself
-                        if msg_type in CONTENT_MODELS:
-                            validate_content(msg_type, content)
-
-                    checked.append(check)
-        checked[0](msg_type, content)
-
-    return validate

@@ -18,6 +18,9 @@ from .ansi import AnsiParser, Style, color_rgb
 from .locations import Location, find_locations
 
 PARAGRAPH = "\u2029"  # how QTextDocument stores a line break
+#: the document may grow by max_blocks // TRIM_FRACTION lines (at least TRIM_MIN) before its top is cut off
+TRIM_FRACTION = 50
+TRIM_MIN = 20
 
 
 @dataclass
@@ -58,7 +61,7 @@ class ConsoleDocument:
     @property
     def most_blocks(self) -> int:
         """The most lines the document holds: ``max_blocks`` and the slack before a trim (see _trim)."""
-        return self.max_blocks + max(100, self.max_blocks // 10)
+        return self.max_blocks + max(TRIM_MIN, self.max_blocks // TRIM_FRACTION)
 
     # -- regions --------------------------------------------------------------------------------------------
     @property
@@ -218,8 +221,8 @@ class ConsoleDocument:
         self._trim()
 
     def _trim(self) -> None:
-        # cutting lines off the top costs a relayout of the whole document whatever the cut's size (~12 ms
-        # at 20000 lines): let the document grow by a tenth, then cut back to the limit in one go
+        # in the shell's QPlainTextEdit a cut costs about the lines cut (QTextEdit relaid out the whole
+        # document); cutting in chunks of a fiftieth still saves a deletion per write under a flood
         excess = self.doc.blockCount() - self.max_blocks
         if self.doc.blockCount() <= self.most_blocks:
             return

@@ -2,7 +2,9 @@
 
 A cell that prints forever sends more text than a QTextDocument can lay out: writing each message as it
 arrives kept the event loop busy for minutes. Here messages only append to a queue (cheap); a timer writes
-what is queued, at most ``budget_ms`` of work per tick, then gives the event loop back to keys and paints.
+what is queued, at most ``BUDGET_MS`` of work per tick, then gives the event loop back to keys and paints.
+A piece is sized to the budget left, from the speed the document took the last pieces at, so the last write
+of a tick does not run far past the budget either (a key waits for the whole slice it arrived behind).
 The queue never holds more lines than the document keeps (``max_lines``): older ones would be trimmed from
 the document anyway, so they are dropped unwritten and counted in a note.
 """
@@ -15,10 +17,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-#: characters written by one ConsoleDocument.write call (a piece is cut at a line end when there is one)
-PIECE = 2_000
+#: the most characters written by one ConsoleDocument.write call (a piece is cut at a line end if there is one)
+PIECE = 1_000
+#: and the fewest, however little of the budget is left (progress on every tick)
+MIN_PIECE = 100
 TICK_MS = 20
-BUDGET_MS = 10.0
+BUDGET_MS = 5.0
+#: characters per second the document is first assumed to take (cautious; learnt from the writes)
+FIRST_RATE = 200_000.0
 
 Writer = Callable[[str, str], None]
 
@@ -35,6 +41,9 @@ class OutputQueue(QObject):
         self._items: deque[list[object]] = deque()
         self._lines = 0
         self.dropped_lines = 0
+        # the document's speed, as decayed sums: slow writes (a trim, a loaded machine) weigh by their time
+        self._chars = FIRST_RATE * 0.01
+        self._seconds = 0.01
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TICK_MS)
@@ -95,14 +104,27 @@ class OutputQueue(QObject):
                 continue
             assert isinstance(payload, list) and isinstance(kind, str)
             text = "".join(payload)
-            piece = _head(text)
+            piece = _head(text, self._piece_size(deadline))
             rest = text[len(piece) :]
             if rest:
                 payload[:] = [rest]
             else:
                 self._items.popleft()
             self._lines -= piece.count("\n")
+            started = time.perf_counter()
             self._write(kind, piece)
+            self._learn(len(piece), time.perf_counter() - started)
+
+    def _piece_size(self, deadline: float | None) -> int:
+        if deadline is None:
+            return PIECE
+        left = deadline - time.perf_counter()
+        return max(MIN_PIECE, min(PIECE, int(left * self._chars / self._seconds)))
+
+    def _learn(self, chars: int, seconds: float) -> None:
+        """Follow the document's speed (it changes with the machine's load and the kind of text)."""
+        self._chars = 0.8 * self._chars + chars
+        self._seconds = 0.8 * self._seconds + seconds
 
     def _drop_oldest(self) -> None:
         """Forget queued text from the front until at most ``max_lines`` lines are queued."""
@@ -128,9 +150,9 @@ class OutputQueue(QObject):
             self.dropped_lines += n
 
 
-def _head(text: str) -> str:
-    """The first piece of ``text`` to write: at most PIECE characters, ending at a line end if one is near."""
-    if len(text) <= PIECE:
+def _head(text: str, size: int) -> str:
+    """The first piece of ``text`` to write: at most ``size`` characters, ending at a line end if one is near."""
+    if len(text) <= size:
         return text
-    end = text.rfind("\n", 0, PIECE)
-    return text[: end + 1] if end > PIECE // 2 else text[:PIECE]
+    end = text.rfind("\n", 0, size)
+    return text[: end + 1] if end > size // 2 else text[:size]

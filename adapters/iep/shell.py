@@ -13,12 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from .calltip import CalltipController
 from .completion import CompletionController
 from .console_document import ConsoleDocument, OutputColors
 from .history import InputHistory
+from .image_object import ImageObject
 from .input_highlighter import InputHighlighter
 from .output_queue import OutputQueue
 from .qtclient import KernelState, QtKernelClient
@@ -27,7 +28,10 @@ from .shell_keys import ShellKeysMixin
 PROMPT = ">>> "
 
 
-class ShellWidget(ShellKeysMixin, QTextEdit):
+class ShellWidget(ShellKeysMixin, QPlainTextEdit):
+    """A QPlainTextEdit: its layout is per block and lazy, so output at the end and lines trimmed off the top
+    cost only the blocks they touch, whatever the document's size (see ``image_object`` for the images)."""
+
     #: a file location was clicked in the output: path, line
     locationActivated = Signal(str, int)
     #: pdb waits for a command at ``metadata.debug`` ({"frame": {...}, "stack": [...]}); None once it is left
@@ -41,11 +45,12 @@ class ShellWidget(ShellKeysMixin, QTextEdit):
         super().__init__(parent)
         self.client = client
         self.console = ConsoleDocument(self.document(), colors)
+        ImageObject.install(self.document())
         # kernel output is queued and written on a timer, in bounded pieces: a flood cannot freeze the UI
         self.output = OutputQueue(self._write_now, self.console.max_blocks, self)
         self.history = InputHistory()
+        # no undo stack: it would keep every piece of output written (and the trimmed lines) forever
         self.setUndoRedoEnabled(False)
-        self.setAcceptRichText(False)
         self.setAcceptDrops(False)
         self.setMouseTracking(True)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

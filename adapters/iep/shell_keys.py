@@ -12,14 +12,14 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat,
 from .locations import parse_href
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QTextEdit
+    from PySide6.QtWidgets import QPlainTextEdit
 
     from .calltip import CalltipController
     from .completion import CompletionController
     from .console_document import ConsoleDocument
     from .history import InputHistory
 
-    _Base = QTextEdit
+    _Base = QPlainTextEdit
 else:
     _Base = object
 
@@ -36,7 +36,7 @@ _OWN_KEYS = {
 
 
 class ShellKeysMixin(_Base):
-    """Mixed into ShellWidget (before QTextEdit): the widget provides the attributes declared here."""
+    """Mixed into ShellWidget (before QPlainTextEdit): the widget provides the attributes declared here."""
 
     console: ConsoleDocument
     history: InputHistory

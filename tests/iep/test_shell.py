@@ -3,12 +3,13 @@ images, history, interrupt, and a dead kernel restarted from the shell."""
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtGui import QColor, QImage, QTextCursor
 
 from adapters.iep import ShellPanel, ShellWidget
 
@@ -78,6 +79,29 @@ def test_ansi_colours_images_and_carriage_returns(qtbot: Any, shell: ShellWidget
     run_typed(qtbot, shell, f"display({{'image/png': '{png}', 'text/plain': 'an image'}}, raw=True)")
     assert "\ufffc" in output_after(shell, "raw=True)")  # the image, not its text/plain
     assert "an image" not in output_after(shell, "raw=True)")
+
+
+def test_an_image_output_takes_its_room_and_is_drawn(qtbot: Any, shell: ShellWidget) -> None:
+    """The shell is a QPlainTextEdit, whose layout has no image handler of its own: ours sizes and paints."""
+    image = QImage(40, 60, QImage.Format.Format_RGB32)
+    image.fill(QColor(0, 200, 0))
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    buf.close()
+    png = base64.b64encode(bytes(buf.data().data())).decode()
+    run_typed(qtbot, shell, f"display({{'image/png': '{png}', 'text/plain': 'an image'}}, raw=True)")
+    doc = shell.document()
+    # output_text() is the document's text from position 0 with one character per line break
+    block = doc.findBlock(shell.output_text().rfind("\ufffc"))
+    assert "\ufffc" in block.text()
+    assert doc.documentLayout().blockBoundingRect(block).height() >= 60
+    shell.ensureCursorVisible()
+    shot = shell.viewport().grab().toImage()
+    green = QColor(0, 200, 0)
+    assert any(shot.pixelColor(x, y) == green for x in range(0, shot.width(), 4) for y in range(0, shot.height(), 4)), (
+        "the image is not drawn"
+    )
 
 
 def test_history_with_up_and_down(qtbot: Any, shell: ShellWidget) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,30 @@ def test_without_stdin_the_debugger_magics_say_why(lite: Any) -> None:
             ("stream", "stderr", f"UsageError: {magic}: the front end does not take input (allow_stdin is false)\n")
         ], got
     assert run(lite, "print('=' * 3, 'serving')")["outputs"] == [("stream", "stdout", "=== serving\n")]
+
+
+def test_prompts_say_where_the_debugger_stands(lite: Any, workdir: Path) -> None:
+    """ipykernel_lite's own extension: each ``(Pdb) `` input_request carries ``metadata.debug.frame``, so an
+    editor can mark the line; for %%debug the cell's own lines, for %run -d the script's file."""
+    (workdir / "alone" / "meta_script.py").write_text("m1 = 1\nm2 = 2\n")
+    for code, answers, where in (
+        ("%%debug\nq1 = 1\nq2 = 2\n", ["n", "c"], [(2, "<module>"), (3, "<module>")]),
+        ("%run -d meta_script.py", ["n", "c"], [(1, "<module>"), (2, "<module>")]),
+    ):
+        frames: list[dict[str, Any]] = []
+        left = list(answers)
+
+        def hook(msg: dict[str, Any], frames: list[dict[str, Any]] = frames, left: list[str] = left) -> None:
+            frames.append(msg["metadata"]["debug"]["frame"])
+            lite.input(left.pop(0) if left else "q")
+
+        reply = lite.execute_interactive(
+            code, allow_stdin=True, stdin_hook=hook, output_hook=lambda m: None, timeout=60
+        )
+        assert reply["content"]["status"] == "ok"
+        assert [(f["line"], f["function"]) for f in frames] == where
+        files = {f["file"] for f in frames}
+        if code.startswith("%run"):
+            assert files == {str(workdir / "alone" / "meta_script.py")}
+        else:
+            assert len(files) == 1 and files.pop().startswith("<cell-")

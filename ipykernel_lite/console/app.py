@@ -115,6 +115,22 @@ class ConsoleApp:
     def complete(self, code: str, cursor_pos: int) -> dict[str, Any]:
         return self.link.client.complete(code, cursor_pos, timeout=COMPLETE_TIMEOUT)
 
+    def ask_inspect(self, code: str, cursor_pos: int) -> str:
+        """An inspect_request for the calltip (detail_level 0), sent without waiting; its msg_id."""
+        content = {"code": code, "cursor_pos": cursor_pos, "detail_level": 0}
+        return self.link.client.send("shell", "inspect_request", content)
+
+    def take_shell_replies(self) -> list[tuple[str, dict[str, Any]]]:
+        """The replies waiting on shell, as (parent msg_id, content), without waiting. At the prompt only the
+        calltip's requests are answered there (the calls that wait take their own replies)."""
+        client = self.link.client
+        found: list[tuple[str, dict[str, Any]]] = []
+        while True:
+            msg = client.recv("shell", timeout=0)
+            if msg is None:
+                return found
+            found.append((msg.parent_id or "", msg.content))
+
     def show_late_output(self) -> None:
         """Output our cells produced after they ended (threads printing in the background)."""
         late, self._late = [*self._late, *self._late_output()], []

@@ -115,6 +115,7 @@ def _make_reader(
 
     if options.simple_prompt or (pt_input is None and not sys.stdin.isatty()):
         return SimpleReader(is_complete=app.is_complete, renderer=app.renderer)
+    from .calltip import Calltips
     from .history import open_history
     from .prompts import TerminalReader
 
@@ -127,6 +128,7 @@ def _make_reader(
         pt_input=pt_input,
         pt_output=pt_output,
         watch=app,
+        calltips=Calltips(app.ask_inspect, app.take_shell_replies),
     )
 
 

@@ -19,12 +19,18 @@ from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
+from .calltip import Calltips
 from .completer import CompleteRequest, KernelCompleter
 from .readers import IsComplete
 from .render import Renderer
 
 _INDENT = "    "
-_COLORS = {"prompt": "ansigreen", "prompt.number": "ansigreen bold", "continuation": "ansigreen"}
+_COLORS = {
+    "prompt": "ansigreen",
+    "prompt.number": "ansigreen bold",
+    "continuation": "ansigreen",
+    "calltip.signature": "bold",
+}
 #: how often the kernel is looked at while the user sits at the prompt
 WATCH_INTERVAL = 0.5
 
@@ -57,9 +63,11 @@ class TerminalReader:
         pt_input: Input | None = None,
         pt_output: Output | None = None,
         watch: KernelWatch | None = None,
+        calltips: Calltips | None = None,
     ) -> None:
         self.renderer = renderer
         self.watch = watch
+        self.calltips = calltips
         self._number = 0
         style = Style.from_dict(_COLORS if color else {})
         self._width = 0
@@ -76,6 +84,10 @@ class TerminalReader:
             input=pt_input,
             output=pt_output,
         )
+        if calltips is not None:
+            buffer = self.cells.default_buffer
+            buffer.on_text_changed += self._cursor_moved
+            buffer.on_cursor_position_changed += self._cursor_moved
         # input() answers have a history of their own: Up at "(Pdb) " recalls debugger commands, not cells
         self.inputs: PromptSession[str] = PromptSession(
             history=InMemoryHistory(), style=style, input=pt_input, output=pt_output
@@ -89,7 +101,10 @@ class TerminalReader:
         self.renderer.finish_line()
         self.renderer.plain("\n")  # a blank line between a cell's output and the next prompt
         self._number = number
-        return self.cells.prompt(self._message, pre_run=self._start_watch if self.watch else None)
+        if self.calltips is not None:
+            self.calltips.forget()  # the cell just run may have redefined the callees
+            self.cells.bottom_toolbar = None
+        return self.cells.prompt(self._message, pre_run=self._pre_run)
 
     def _message(self) -> FormattedText:
         # a callable: the number changes when the kernel restarts under the prompt
@@ -97,8 +112,53 @@ class TerminalReader:
         self._width = len(f"In [{label}]: ")
         return FormattedText([("class:prompt", "In ["), ("class:prompt.number", label), ("class:prompt", "]: ")])
 
-    def _start_watch(self) -> None:
-        get_app().create_background_task(self._watch_kernel())
+    def _pre_run(self) -> None:
+        app = get_app()
+        if self.watch is not None:
+            app.create_background_task(self._watch_kernel())
+        if self.calltips is not None:
+            app.create_background_task(self._pump_calltips())
+
+    # -- the calltip under the prompt (calltip.py) -------------------------------------------------------
+    def _cursor_moved(self, buffer: Any) -> None:
+        tips = self.calltips
+        if tips is None:
+            return
+        doc = buffer.document
+        tips.update(doc.text, doc.cursor_position)
+        self._show_tip()
+
+    def _show_tip(self) -> None:
+        tip = self.calltips.tip if self.calltips is not None else None
+        toolbar: Any = None
+        if tip is not None:
+            parts = [("class:calltip.signature", tip.signature)]
+            if tip.doc:
+                parts += [("", "\n"), ("class:calltip.doc", tip.doc)]
+            toolbar = FormattedText(parts)
+        if toolbar != self.cells.bottom_toolbar:
+            # None hides the toolbar line altogether (prompt_toolkit tests the attribute itself)
+            self.cells.bottom_toolbar = toolbar
+            get_app().invalidate()
+
+    async def _pump_calltips(self) -> None:
+        tips = self.calltips
+        assert tips is not None
+        asked = asyncio.Event()
+        tips.on_asked = asked.set
+        if tips.waiting:
+            asked.set()  # asked before this task started (keys typed ahead)
+        try:
+            while True:
+                await asked.wait()
+                asked.clear()
+                # replies are looked for only while one is awaited: an idle prompt costs nothing
+                while tips.waiting:
+                    await asyncio.sleep(tips.poll_interval)
+                    if tips.pump():
+                        self._show_tip()
+        finally:
+            tips.on_asked = None
 
     async def _watch_kernel(self) -> None:
         watch = self.watch

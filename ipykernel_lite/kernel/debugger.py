@@ -4,6 +4,7 @@
   the debugger stands (``metadata["debug"]``, the ``DebugState`` model).
 - Post-mortem: ``%debug`` and ``pdb.pm()`` after an error, or execute_request metadata ``"post_mortem": true``
   to enter the debugger in the failing frame before the reply goes out.
+- ``%debug CODE``, ``%%debug``, ``%run -d``: the code runs under pdb from its first line (``debugger_run``).
 - Pause: a control ``pause_request`` stops the running cell in the debugger where it is; ``c`` resumes it.
 
 ``install`` runs at every kernel start and must stay cheap: pdb and the kernel's Pdb (``debugger_pdb``) are
@@ -20,11 +21,10 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .extensions import ExtensionHost, KernelExtension
-from .magics import UsageError
 
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
-    from types import FrameType, ModuleType, TracebackType
+    from types import CodeType, FrameType, ModuleType, TracebackType
 
     from ..protocol import Message
     from .debugger_pdb import KernelPdb
@@ -81,6 +81,7 @@ class Debugger:
         hooks.namespaces.insert(0, self.namespaces)
         host.handle("pause_request", self.pause_request, channels=("control",))
         host.add_magic("debug", self.debug_magic)
+        host.add_cell_magic("debug", self.debug_cell_magic)
         if "pdb" in sys.modules:
             self.load()
         else:
@@ -154,10 +155,10 @@ class Debugger:
                 raise
 
     def debug_magic(self, kernel: Kernel, args: str) -> None:
-        """``%debug``: debug the last error post-mortem; ``%debug CODE``: step through CODE from its start."""
-        code = args.strip()
-        if code:
-            self._run_under_debugger(code)
+        """``%debug``: debug the last error post-mortem; ``%debug [-b FILE:LINE] CODE``: step through CODE from
+        its start."""
+        if args.strip():
+            self._run_under_debugger(args, None)
             return
         tb = _last_traceback()
         if tb is None:
@@ -165,16 +166,20 @@ class Debugger:
             return
         self.post_mortem(tb)
 
-    def _run_under_debugger(self, code: str) -> None:
-        reason = self.cannot_prompt()
-        if reason is not None:
-            raise UsageError(f"%debug: {reason}")
-        cell = self.executor.compiler.compile(code, None, echo_last=False)
-        if cell.is_async:
-            raise UsageError("%debug: code with top-level await cannot be stepped through")
-        if cell.body is None:
-            return
-        self.load().KernelPdb().run(cell.body, self.executor.ns)
+    def debug_cell_magic(self, kernel: Kernel, line: str, body: str) -> None:
+        """``%%debug [-b FILE:LINE] [CODE]``: step through the cell from its first line."""
+        self._run_under_debugger(line, body)
+
+    def _run_under_debugger(self, line: str, body: str | None) -> None:
+        from . import debugger_run
+
+        debugger_run.run_magic(self, line, body)
+
+    def run_script(self, code: CodeType, ns: dict[str, Any], path: str, breakpoint_at: tuple[str, int]) -> None:
+        """``%run -d``: the script's code under pdb, stopped at its first line, with a breakpoint set."""
+        from . import debugger_run
+
+        debugger_run.run_debugged(self, code, ns, magic="%run -d", main_file=path, breakpoint_at=breakpoint_at)
 
     # --- the editor's breakpoints (execute metadata origin.breakpoints) ------------------------------------
     def before_cell(self, request: Message) -> None:

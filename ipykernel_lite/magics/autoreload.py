@@ -128,6 +128,9 @@ def _reloader(kernel: Kernel) -> Reloader:
         found = Reloader()
         kernel.host.provide("autoreload", found)
         kernel.host.hooks.pre_execute.append(found.pre_execute)
+        # as IPython: modules a cell imported get their modification time when it ends, so a file edited
+        # right after its import is reloaded by the next cell
+        kernel.host.hooks.post_execute.append(found.snapshot)
     return found
 
 

@@ -52,12 +52,15 @@ def _find_script(name: str) -> str:
 
 
 def line_run(kernel: Kernel, args: str) -> None:
-    """``%run [-i] [-t] [-e] [-m MODULE] FILE [ARGS]``: run a script as ``__main__``; its names land in the
-    user namespace (``-i``: it runs in the user namespace)."""
+    """``%run [-i] [-t] [-e] [-d [-b [FILE:]N]] [-m MODULE] FILE [ARGS]``: run a script as ``__main__``; its
+    names land in the user namespace (``-i``: it runs in the user namespace; ``-d``: under pdb, stopped at its
+    first line, with a breakpoint at line N, 1 by default)."""
     opts, rest = _run_options(args)
     user_ns = kernel.host.executor.ns
-    if "d" in opts:
-        raise UsageError("%run -d is not supported by ipykernel_lite: use %debug or breakpoint()")
+    debugger = kernel.host.service("debugger") if "d" in opts else None
+    if "d" in opts and ("m" in opts or debugger is None):
+        raise UsageError("%run -d needs a script file and the kernel's debugger" if debugger is None
+                         else "%run -d -m is not supported: use %run -d with the module's file")
     old_argv = sys.argv
     t0 = time.perf_counter()
     try:
@@ -78,7 +81,8 @@ def line_run(kernel: Kernel, args: str) -> None:
             from ..kernel.transforms import rewrite_magics
 
             source = rewrite_magics(source)
-        code = compile(source, path, "exec", dont_inherit=True)
+        # under the debugger the file is named by its absolute path, as pdb and IPython show it
+        code = compile(source, os.path.abspath(path) if debugger else path, "exec", dont_inherit=True)
         if "i" in opts:
             ns = user_ns
             saved = {k: ns.get(k) for k in ("__name__", "__file__")}
@@ -88,7 +92,13 @@ def line_run(kernel: Kernel, args: str) -> None:
         ns["__name__"], ns["__file__"] = "__main__", os.path.abspath(path)
         sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
         try:
-            exec(code, ns)
+            if debugger is not None:
+                from ..kernel.debugger_run import split_breakpoint
+
+                where = split_breakpoint(opts.get("b") or "1", os.path.abspath(path))
+                debugger.run_script(code, ns, os.path.abspath(path), where)
+            else:
+                exec(code, ns)
         except SystemExit as e:
             if e.code not in (None, 0) and "e" not in opts:
                 raise
@@ -109,7 +119,12 @@ def line_run(kernel: Kernel, args: str) -> None:
             print(f"\nIPython CPU timings (estimated):\n    Wall time: {wall:.2f} s.")
 
 
+#: %run's options that take a value (IPython's ``N:b:D:l:s:T:m:``)
+_RUN_VALUED = "NbDlsTm"
+
+
 def _run_options(args: str) -> tuple[dict[str, Any], list[str]]:
+    """Options up to the script's name (``-b3``, ``-b 3``, ``-ib file:3``); ``-m MODULE`` ends them."""
     import shlex
 
     argv = shlex.split(args)
@@ -117,10 +132,11 @@ def _run_options(args: str) -> tuple[dict[str, Any], list[str]]:
     while argv and argv[0].startswith("-") and len(argv[0]) > 1:
         flag = argv.pop(0)[1:]
         for i, ch in enumerate(flag):
-            if ch in "mpNG" and ch == "m":
-                rest = flag[i + 1 :] or (argv.pop(0) if argv else "")
-                opts["m"] = rest
-                return opts, argv
+            if ch in _RUN_VALUED:
+                opts[ch] = flag[i + 1 :] or (argv.pop(0) if argv else "")
+                if ch == "m":
+                    return opts, argv
+                break
             opts[ch] = ""
     return opts, argv
 

@@ -271,11 +271,48 @@ def line_pip(kernel: Kernel, args: str) -> None:
     print("Note: you may need to restart the kernel to use updated packages.")
 
 
+#: conda commands that act on an environment (given ``--prefix`` of the kernel's own unless one is named) and
+#: that ask for confirmation (given ``--yes``: the kernel's subprocess has no one to answer), as in IPython
+CONDA_PREFIX_COMMANDS = frozenset({"install", "list", "remove", "uninstall", "update", "upgrade"})
+CONDA_YES_COMMANDS = frozenset({"install", "remove", "uninstall", "update", "upgrade"})
+
+
 def line_conda(kernel: Kernel, args: str) -> None:
-    exe = os.environ.get("CONDA_EXE", "conda")
-    system(kernel, f"{shlex.quote(exe)} {args} --prefix {shlex.quote(sys.prefix)}"
-           if args.split()[:1] in (["install"], ["remove"], ["update"]) else f"{shlex.quote(exe)} {args}")
-    print("Note: you may need to restart the kernel to use updated packages.")
+    """``%conda ARGS``: conda on the kernel's own environment. Outside a conda environment: IPython's
+    ValueError, which tells to use ``%pip``."""
+    if not os.path.exists(os.path.join(sys.prefix, "conda-meta", "history")):
+        raise ValueError(
+            "The python kernel does not appear to be a conda environment.  Please use ``%pip install`` instead."
+        )
+    words = shlex.split(args)
+    command, rest = (words[0], words[1:]) if words else ("", [])
+    extra: list[str] = []
+    if command in CONDA_YES_COMMANDS and not {"-y", "--y", "--yes"} & set(rest):
+        extra.append("--yes")
+    if command in CONDA_PREFIX_COMMANDS and not {"-p", "--prefix", "-n", "--name"} & set(rest):
+        extra += ["--prefix", sys.prefix]
+    system(kernel, " ".join(shlex.quote(w) for w in [_conda_executable(), command, *extra, *rest]))
+    print("\nNote: you may need to restart the kernel to use updated packages.")
+
+
+def _conda_executable() -> str:
+    """conda as the environment knows it: $CONDA_EXE, conda beside the interpreter, the command recorded in
+    the environment's history, else whatever ``conda`` the PATH finds."""
+    import re
+
+    exe = os.environ.get("CONDA_EXE")
+    if exe and os.path.isfile(exe):
+        return os.path.realpath(exe)
+    beside = os.path.join(os.path.dirname(sys.executable), "conda")
+    if os.path.isfile(beside):
+        return beside
+    try:
+        with open(os.path.join(sys.prefix, "conda-meta", "history"), encoding="utf-8") as f:
+            history = f.read()
+    except OSError:
+        return "conda"
+    m = re.search(r"^#\s*cmd:\s*(.*conda)\s(?:create|install)", history, flags=re.MULTILINE)
+    return m.group(1) if m else "conda"
 
 
 def _script(kernel: Kernel, interpreter: str, line: str, body: str) -> None:

@@ -180,25 +180,85 @@ def cell_time(kernel: Kernel, line: str, body: str) -> Any:
     return _time(kernel, body, 2)
 
 
-def _prun(kernel: Kernel, opts: dict[str, Any], code: str) -> None:
+def _prun(kernel: Kernel, opts: dict[str, list[str]], code: str) -> Any:
+    """Profile ``code`` as IPython does: the pstats table goes to the pager (a ``page`` payload, which
+    ipykernel sends too), a space to stdout; ``-q`` no table, ``-r`` the Stats as value, ``-D``/``-T`` files."""
     import cProfile
     import io
     import pstats
 
+    from ..kernel.transforms import rewrite_magics
+
     prof = cProfile.Profile()
     ns = kernel.host.executor.ns
-    prof.runctx(code, ns, ns)
+    exited = ""
+    try:
+        prof.runctx(rewrite_magics(code), ns, ns)
+    except SystemExit:
+        exited = "*** SystemExit exception caught in code being profiled."
+    stats = pstats.Stats(prof).strip_dirs().sort_stats(*(opts.get("s") or ["time"]))
     out = io.StringIO()
-    stats = pstats.Stats(prof, stream=out).strip_dirs().sort_stats(opts.get("s", "time"))
-    stats.print_stats(*( [int(opts["l"])] if "l" in opts else []))
-    sys.stdout.write(" " + out.getvalue().lstrip())
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.print_stats(*(_limit(v) for v in opts.get("l", [])))
+    stats.stream = sys.stdout  # type: ignore[attr-defined]
+    text = out.getvalue().rstrip()
+    if "q" not in opts:
+        kernel.host.executor.add_payload({"source": "page", "data": {"text/plain": text}, "start": 0})
+    print(exited, end=" ")
+    if opts.get("D"):
+        prof.dump_stats(opts["D"][-1])
+        print(f"\n*** Profile stats marshalled to file {opts['D'][-1]!r}.{exited}")
+    if opts.get("T"):
+        with open(opts["T"][-1], "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"\n*** Profile printout saved to text file {opts['T'][-1]!r}.{exited}")
+    return stats if "r" in opts else None
 
 
-def line_prun(kernel: Kernel, args: str) -> None:
-    opts, code = split_options(args, "s:l:qrD:T:")
-    _prun(kernel, opts, code)
+def _limit(value: str) -> int | float | str:
+    """A ``-l`` restriction: a count, a fraction, or a regular expression on the function's name."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
 
 
-def cell_prun(kernel: Kernel, line: str, body: str) -> None:
-    opts, _ = split_options(line, "s:l:qrD:T:")
-    _prun(kernel, opts, body)
+def _prun_options(line: str) -> tuple[dict[str, list[str]], str]:
+    """getopt-style ``-D: -l: -r -s: -T: -q`` (``-rq``, ``-s time``, ``-stime``); a repeated option keeps every
+    value (``-s`` sort keys, ``-l`` limits). The rest of the line is code, verbatim."""
+    import re
+
+    opts: dict[str, list[str]] = {}
+    rest = line.lstrip()
+    while len(rest) > 1 and rest[0] == "-" and not rest[1].isspace():
+        m = re.match(r"-(\S+)\s*", rest)
+        assert m is not None
+        word, rest = m.group(1), rest[m.end() :]
+        for i, flag in enumerate(word):
+            if flag in "rq":
+                opts.setdefault(flag, []).append("")
+                continue
+            if flag not in "DlsT":
+                raise UsageError(f"option -{flag} not recognized")
+            value = word[i + 1 :]
+            if not value:
+                v = re.match(r"(\S+)\s*", rest)
+                if v is None:
+                    raise UsageError(f"option -{flag} requires argument")
+                value, rest = v.group(1), rest[v.end() :]
+            opts.setdefault(flag, []).append(value)
+            break
+    return opts, rest
+
+
+def line_prun(kernel: Kernel, args: str) -> Any:
+    opts, code = _prun_options(args)
+    return _prun(kernel, opts, code)
+
+
+def cell_prun(kernel: Kernel, line: str, body: str) -> Any:
+    # as IPython: code left on the magic's line runs first, then the body
+    opts, code = _prun_options(line)
+    return _prun(kernel, opts, code + "\n" + body)

@@ -22,8 +22,18 @@ _TAKE_TTY = (
 )
 
 
+#: what a program writes to ask the terminal where the cursor is (CPR), and the answer's format
+_CPR_REQUEST = "\x1b[6n"
+
+
 class Terminal:
-    def __init__(self, args: list[str], env: dict[str, str], rows: int = 40, cols: int = 120) -> None:
+    """``answer_cpr``: answer cursor-position requests as a real terminal does (always "row 1": the whole
+    screen is below the cursor), for what prompt_toolkit draws only when it knows that (bottom toolbars)."""
+
+    def __init__(
+        self, args: list[str], env: dict[str, str], rows: int = 40, cols: int = 120, *, answer_cpr: bool = False
+    ) -> None:
+        self.answer_cpr = answer_cpr
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         try:
@@ -89,5 +99,9 @@ class Terminal:
             return False
         if not data:
             return False
-        self.raw += self._decoder.decode(data)
+        text = self._decoder.decode(data)
+        if self.answer_cpr:
+            for _ in range(text.count(_CPR_REQUEST)):
+                os.write(self.master, b"\x1b[1;1R")
+        self.raw += text
         return True

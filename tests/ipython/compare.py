@@ -45,9 +45,19 @@ def normalise(text: str) -> str:
     return _TIME.sub("<time>", _AT.sub(" at …", _ADDR.sub("0x…", text)))
 
 
-def run(kc: Any, code: str, timeout: float = 60) -> dict[str, Any]:
-    """Execute ``code``; → {"status", "outputs": [...normalised...], "payload": [...]}."""
+def run(kc: Any, code: str, timeout: float = 60, answers: list[str] | None = None) -> dict[str, Any]:
+    """Execute ``code``; → {"status", "outputs": [...normalised...], "payload": [...]}.
+
+    With ``answers``, stdin is allowed and each input_request gets the next answer (``q`` once they are used
+    up, which ends a debugger instead of leaving the test waiting); the prompts asked are under "prompts".
+    """
     outputs: list[Any] = []
+    prompts: list[str] = []
+    left = list(answers or [])
+
+    def stdin_hook(msg: dict[str, Any]) -> None:
+        prompts.append(msg["content"]["prompt"])
+        kc.input(left.pop(0) if left else "q")
 
     def hook(msg: dict[str, Any]) -> None:
         t, c = msg["msg_type"], msg["content"]
@@ -65,10 +75,19 @@ def run(kc: Any, code: str, timeout: float = 60) -> dict[str, Any]:
         elif t == "clear_output":
             outputs.append(("clear_output", c.get("wait", False)))
 
-    reply = kc.execute_interactive(code, output_hook=hook, timeout=timeout, allow_stdin=False)
+    reply = kc.execute_interactive(
+        code,
+        output_hook=hook,
+        timeout=timeout,
+        allow_stdin=answers is not None,
+        stdin_hook=stdin_hook if answers is not None else None,
+    )
     content = reply["content"]
     payload = [{k: v for k, v in p.items()} for p in content.get("payload", [])]
-    return {"status": content["status"], "outputs": outputs, "payload": payload}
+    result = {"status": content["status"], "outputs": outputs, "payload": payload}
+    if answers is not None:
+        result["prompts"] = prompts
+    return result
 
 
 def run_both(cells: list[str], cwd: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

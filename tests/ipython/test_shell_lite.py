@@ -30,14 +30,16 @@ def loaded(kc: Any, *modules: str) -> list[bool]:
 
 
 def test_magics_pretty_printer_and_shell_load_on_first_use(kc: Any) -> None:
-    heavy = ("ipykernel_lite.magics.timing", "ipykernel_lite.pretty", "ipykernel_lite.shell.interactive", "IPython")
-    assert loaded(kc, *heavy) == [False, False, False, False]
+    heavy = ("ipykernel_lite.magics.timing", "ipykernel_lite.pretty", "ipykernel_lite.shell.interactive", "IPython",
+             "ipykernel_lite.kernel.debugger_run", "pdb")
+    assert loaded(kc, *heavy) == [False, False, False, False, False, False]
     assert kc.execute("1 + 1").result["text/plain"] == "2"
-    assert loaded(kc, *heavy) == [False, True, False, False]
+    assert loaded(kc, *heavy) == [False, True, False, False, False, False]
     assert kc.execute("type(get_ipython()).__name__").result["text/plain"] == "'ZMQInteractiveShell'"
     kc.execute("%timeit -q -n 1 -r 1 pass")
-    # get_ipython() and the magics never import IPython
-    assert loaded(kc, *heavy) == [True, True, True, False]
+    # get_ipython() and the magics never import IPython; the debugger's magics (%%debug, %run -d) and pdb load
+    # when one of them runs
+    assert loaded(kc, *heavy) == [True, True, True, False, False, False]
 
 
 def test_tracebacks_show_the_typed_text_not_the_rewritten_call(kc: Any) -> None:

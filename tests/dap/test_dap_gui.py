@@ -69,7 +69,7 @@ def stop_in(d: DapDriver, code: str, line: int) -> tuple[str, int, int]:
     msg_id = d.kc.execute(code)
     thread = int(d.event("stopped")["body"]["threadId"])
     frame = d.stack(thread)[0]
-    assert (frame["name"], frame["line"]) == ("paused", line)
+    assert (frame["name"], frame["line"]) == ("paused", line), frame
     return msg_id, thread, int(frame["id"])
 
 
@@ -86,7 +86,8 @@ def counter_grows(d: DapDriver, frame_id: int, by: int = 5) -> tuple[int, int]:
 
 def continue_and_finish(d: DapDriver, thread: int, msg_id: str) -> None:
     d.ok("continue", {"threadId": thread})
-    assert d.reply(msg_id)["status"] == "ok"
+    reply = d.reply(msg_id)
+    assert reply["status"] == "ok", reply
 
 
 def test_tk_after_callbacks_run_while_stopped(gui_dap: DapDriver) -> None:
@@ -139,11 +140,12 @@ def test_without_a_gui_the_wait_is_untouched_and_matplotlib_left_alone(gui_dap: 
     # DISPLAY is set: pydevd would patch matplotlib on the first stop after it was imported, and print about it
     setup = ("counter = 0\nimport matplotlib\nimport matplotlib.pyplot as plt\n"
              "interactive_before = matplotlib.is_interactive()\n")
-    assert d.reply(d.kc.execute(setup))["status"] == "ok"
+    reply = d.reply(d.kc.execute(setup))
+    assert reply["status"] == "ok", reply
     d.start()
     start = len(d.iopub)
     msg_id, thread, frame = stop_in(d, STOPPER, 2)
-    assert d.evaluate(frame, GUI_IN_USE) == "False"
+    assert d.evaluate(frame, GUI_IN_USE) == "False", "a stop without a GUI turned pydevd's GUI wait on"
     continue_and_finish(d, thread, msg_id)
     check = ("assert not hasattr(matplotlib, 'real_use'), 'pydevd patched matplotlib.use'\n"
              "assert matplotlib.is_interactive() == interactive_before\n")

@@ -81,6 +81,29 @@ class DapDriver:
             if e.get("event") == name:
                 return e
 
+    def reply(self, msg_id: str) -> JSONDict:
+        """The content of the shell reply to ``msg_id`` (earlier replies to other requests are dropped)."""
+        while True:
+            msg = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                content: JSONDict = msg["content"]
+                return content
+
+    def idle(self, msg_id: str) -> None:
+        """Wait until the kernel's ``idle`` status for ``msg_id`` has been read from IOPub (so its outputs were)."""
+        while True:
+            self.events_arrived.clear()
+            if any(m["msg_type"] == "status" and m["content"].get("execution_state") == "idle"
+                   and m["parent_header"].get("msg_id") == msg_id for m in list(self.iopub)):
+                return
+            if not self.events_arrived.wait(TIMEOUT):
+                raise AssertionError(f"no idle status for {msg_id} within {TIMEOUT} s")
+
+    def evaluate(self, frame_id: int, expression: str) -> str:
+        """An expression's value in a stopped frame, as a Watch view asks for it."""
+        body = self.ok("evaluate", {"expression": expression, "frameId": frame_id, "context": "watch"})
+        return str(body["result"])
+
     # --- the sequence JupyterLab runs ----------------------------------------------------------------------
     def start(self) -> JSONDict:
         info = self.ok("debugInfo")

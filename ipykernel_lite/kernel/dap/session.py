@@ -19,6 +19,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from . import cellfiles
+from .gui_pump import StoppedGuiPump
 from .link import AdapterGone, AdapterLink
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class DapSession:
         self.stopped_threads: set[int] = set()
         self._seq = itertools.count(1_000_000)  # our own requests, far from the front end's numbers
         self._lock = threading.RLock()
+        #: keeps the user's GUI event loop running while the main thread is stopped (set up with debugpy)
+        self._gui: StoppedGuiPump | None = None
 
     # --- the request ---------------------------------------------------------------------------------------
     def debug_request(self, msg: Any) -> JSONDict:
@@ -162,6 +165,10 @@ class DapSession:
 
                 _mark_kernel_threads()
                 debugpy.listen(("127.0.0.1", port))
+                gui = StoppedGuiPump(self.kernel)
+                if gui.install():
+                    self._gui = gui
+                    self.host.hooks.pre_execute.append(gui.sync)
             except BaseException as e:
                 failure.append(e)
             finally:
@@ -194,6 +201,8 @@ class DapSession:
         elif name == "stopped":
             if body.get("threadId") is not None:
                 self.stopped_threads.add(int(body["threadId"]))
+            if self._gui is not None:
+                self._gui.sync()  # a %gui in the cell that stopped: pydevd's wait picks it up on its next pass
             # an interrupt while stopped: pydevd swallows it in its wait loop, so resume, then interrupt
             self.kernel.interrupts.on_interrupt = self._interrupt_while_stopped
         elif name == "continued":

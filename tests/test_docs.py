@@ -35,7 +35,7 @@ from ipykernel_lite.protocol.models import (
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FILES = (
     "architecture.md", "protocol.md", "editor-integration.md", "comms.md", "client-core.md", "reliability.md",
-    "ipython.md", "interrupts.md", "output-capture.md",
+    "ipython.md", "interrupts.md", "output-capture.md", "console.md",
 )
 #: the documents whose point is to show real messages
 MESSAGE_DOCS = ("protocol.md", "editor-integration.md")

@@ -1,5 +1,5 @@
 """The IEP demo's Kernel > Connect to server… against a real Jupyter Server: the dialog is filled in and
-accepted as a user would, then the shell runs cells, answers input(), interrupts and restarts the kernel on
+accepted as a user would, then the shell runs cells, answers input(), completes, interrupts and restarts the kernel on
 the server, and attaches to a kernel someone else started. Qt runs on the ``offscreen`` platform (pytest-qt).
 """
 
@@ -95,6 +95,16 @@ def test_connect_to_server_runs_cells_on_the_remote_kernel(qtbot: Any, jserver: 
         wait_until(qtbot, lambda: shell.mode == "input")
         type_line(qtbot, shell, "iep")
         wait_until(qtbot, lambda: "hello iep" in shell.output_text())
+
+        # completion: a request/reply over the websocket, as the shell's completer sends it
+        completions: list[object] = []
+        window.panel.client.replyReceived.connect(
+            lambda t, _p, c: completions.append(c.get("matches")) if t == "complete_reply" else None
+        )
+        window.panel.client.complete("impo", 4)
+        wait_until(qtbot, lambda: completions)
+        matches = completions[0]
+        assert isinstance(matches, list) and "import" in matches
 
         # interrupt: through the server's REST API
         busy = shell.run("import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.05)")

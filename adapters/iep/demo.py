@@ -3,7 +3,10 @@ public API of ``adapters.iep``.
 
 Keys: Ctrl+Return run cell, Ctrl+Shift+Return run cell and advance, F9 run selection (or line), F5 run file,
 Ctrl+Shift+D debug cell; in the shell Ctrl+I interrupt, Ctrl+Shift+I pause into the debugger, Ctrl+K
-restart. ``--screenshot OUT.png`` runs the ``--run``/``--debug`` steps, saves a picture of the window, quits.
+restart. Kernel > Connect to server… moves the shell to a kernel on a Jupyter Server / Kernel Gateway /
+Enterprise Gateway (a new one, or one the server already runs; docs/remote.md); so does ``--server URL``
+(``--token T``, ``--kernel NAME`` or ``--attach ID``) from the command line. ``--screenshot OUT.png`` runs the
+``--run``/``--debug`` steps, saves a picture of the window, quits.
 """
 
 from __future__ import annotations
@@ -13,12 +16,18 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from adapters.iep import CellEditor, EditorActions, ShellPanel
+from adapters.iep.remote_dialog import RemoteKernelDialog
+
+if TYPE_CHECKING:
+    from adapters.iep.remote_link import RemoteChoice
+    from ipykernel_lite.client.remote import Server
 
 #: how long a --screenshot run may take before it gives up
 SCREENSHOT_DEADLINE_MS = 60_000
@@ -29,7 +38,7 @@ TYPE_SETTLE_MS = 1_000
 
 
 class DemoWindow(QMainWindow):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, start_kernel: bool = True) -> None:
         super().__init__()
         self.path = os.path.abspath(path)
         self.editor = CellEditor(path=self.path)
@@ -37,18 +46,22 @@ class DemoWindow(QMainWindow):
             self.editor.setPlainText(Path(self.path).read_text(encoding="utf-8"))
         self.panel = ShellPanel(parent=self)
         self.run = EditorActions(self.panel.shell, self)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.editor)
-        splitter.addWidget(self.panel)
-        splitter.setSizes([560, 640])
-        self.setCentralWidget(splitter)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setSizes([560, 640])
+        self.setCentralWidget(self.splitter)
         self.setWindowTitle(f"{os.path.basename(self.path)} — ipykernel_lite IEP demo")
         self.resize(1200, 720)
+        #: the last "Connect to server…" dialog (kept so that its URL and token are offered again)
+        self.remote_dialog: RemoteKernelDialog | None = None
+        self.connect_action = QAction("Connect to server…", self)
+        self.connect_action.setToolTip("run the shell on a kernel of a Jupyter server")
+        self.connect_action.triggered.connect(self.connect_to_server)
         self._menus()
-        self.panel.locationActivated.connect(self.show_location)
-        self.panel.debugLocationChanged.connect(self._debug_location)
-        self.panel.client.stateChanged.connect(lambda s: self.statusBar().showMessage(f"kernel {s}"))
-        self.panel.start()
+        self._wire_panel()
+        if start_kernel:  # False: the caller moves the shell to a remote kernel at once (--server)
+            self.panel.start()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -60,9 +73,67 @@ class DemoWindow(QMainWindow):
         for action in self.run.create_actions(self.editor, lambda: self.path, self).values():
             run_menu.addAction(action)
             self.addAction(action)
-        kernel_menu = self.menuBar().addMenu("&Kernel")
+        self.kernel_menu = self.menuBar().addMenu("&Kernel")
+        self._fill_kernel_menu()
+
+    def _fill_kernel_menu(self) -> None:
+        self.kernel_menu.clear()
         for action in self.panel.kernel_actions.values():
-            kernel_menu.addAction(action)
+            self.kernel_menu.addAction(action)
+        self.kernel_menu.addSeparator()
+        self.kernel_menu.addAction(self.connect_action)
+
+    def _wire_panel(self) -> None:
+        self.panel.locationActivated.connect(self.show_location)
+        self.panel.debugLocationChanged.connect(self._debug_location)
+        self.panel.client.stateChanged.connect(lambda s: self.statusBar().showMessage(f"kernel {s}"))
+
+    # -- remote kernels -------------------------------------------------------------------------------------
+    def connect_to_server(self) -> None:
+        """Kernel > Connect to server…: ask for the server and the kernel (window-modal, not blocking)."""
+        old = self.remote_dialog
+        url = old.url_edit.text() if old is not None else ""
+        token = old.token_edit.text() if old is not None else ""
+        dialog = RemoteKernelDialog(self, url=url, token=token)
+        dialog.accepted.connect(lambda: self._use_remote(dialog))
+        self.remote_dialog = dialog
+        dialog.open()
+
+    def _use_remote(self, dialog: RemoteKernelDialog) -> None:
+        choice = dialog.choice()
+        if dialog.server is not None and choice is not None:
+            self.use_remote(dialog.server, choice)
+
+    def use_remote(self, server: Server, choice: RemoteChoice) -> bool:
+        """Move the shell to the kernel ``choice`` names on ``server`` (started, or attached to)."""
+        from adapters.iep.remote_link import RemoteQtKernelClient, open_remote
+        from ipykernel_lite.client.remote import ServerError
+
+        try:
+            handle = open_remote(server, choice)
+        except ServerError as e:
+            self.panel.shell.write(f"cannot connect to {server.auth.url}: {e}\n", "stderr")
+            return False
+        client = RemoteQtKernelClient(handle)
+        panel = ShellPanel(client, self)
+        client.setParent(panel)  # as a panel's own client is: it goes with the panel
+        self.replace_panel(panel)
+        where = f"kernel {handle.kernel_id} on {handle.auth.url}"
+        self.panel.shell.write(f"[{'started' if handle.owned else 'attached to'} {where}]\n")
+        self.panel.start()
+        return True
+
+    def replace_panel(self, panel: ShellPanel) -> None:
+        """Put ``panel`` where the shell is; the old one's kernel is shut down (a remote one only if we started
+        it: an attached kernel keeps running on its server)."""
+        old = self.panel
+        self.splitter.replaceWidget(1, panel)
+        self.panel = panel
+        self.run.shell = panel.shell
+        self._wire_panel()
+        self._fill_kernel_menu()
+        old.close_kernel()
+        old.deleteLater()
 
     def save(self) -> None:
         Path(self.path).write_text(self.editor.toPlainText(), encoding="utf-8")
@@ -160,10 +231,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flood", type=int, metavar="LINE", help="run the cell at LINE, interrupt it after 2 s")
     parser.add_argument("--debug", type=int, metavar="LINE", help="last step: debug the cell at LINE")
     parser.add_argument("--type", metavar="TEXT", help="last step: type TEXT into the shell")
+    parser.add_argument("--server", metavar="URL", help="run the shell on a kernel of this Jupyter server")
+    parser.add_argument("--token", default=None, help="the server's token (default: $JUPYTER_TOKEN)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--kernel", metavar="NAME", help="with --server: start this kernelspec (default: the server's)")
+    which.add_argument("--attach", metavar="ID", help="with --server: attach to this running kernel")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = DemoWindow(args.file)
+    window = DemoWindow(args.file, start_kernel=not args.server)
     window.show()
+    if args.server:
+        from adapters.iep.remote_link import RemoteChoice
+        from ipykernel_lite.client.remote import ServerError, connect_server
+
+        try:
+            server = connect_server(args.server, args.token or os.environ.get("JUPYTER_TOKEN"))
+        except (ServerError, ValueError) as e:
+            parser.error(str(e))
+        choice = RemoteChoice("attach", args.attach) if args.attach else RemoteChoice("start", args.kernel or "")
+        if not window.use_remote(server, choice):
+            window.close()
+            return 1
     status = [0]
 
     def finished(code: int) -> None:

@@ -13,6 +13,7 @@ from .positions import from_codepoints, to_codepoints
 from .runs import cell_info
 from .schema import (
     INVALID_PARAMS,
+    KERNEL_ERROR,
     UNKNOWN_KERNEL,
     CompleteParams,
     CompleteResult,
@@ -32,6 +33,7 @@ from .schema import (
     RestartParams,
     RunCellParams,
     RunCellResult,
+    ServerKernelsParams,
     ShutdownParams,
     ShutdownResult,
     StartParams,
@@ -39,6 +41,7 @@ from .schema import (
     VariablesParams,
     VariablesResult,
 )
+from .schema_server import ServerKernelsResult
 from .session import Execution, KernelSession, Notify
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -101,6 +104,18 @@ class Bridge:
 
     async def pause(self, p: KernelParams) -> PauseResult:
         return PauseResult(paused=await (await self._ready_session(p.kernel)).pause())
+
+    async def server_kernels(self, p: ServerKernelsParams) -> ServerKernelsResult:
+        """What a Jupyter server runs and can start, for ``start`` with ``server.kernel_id`` / ``kernel_name``."""
+        from ..client import ClientError
+        from .remote import server_kernels
+
+        try:
+            return await server_kernels(p)
+        except ClientError as e:
+            raise BridgeError(KERNEL_ERROR, f"cannot list the kernels of {p.url}: {e}", {"url": p.url})
+        except (TimeoutError, asyncio.TimeoutError):  # distinct classes before Python 3.11
+            raise BridgeError(KERNEL_ERROR, f"{p.url} did not answer within {p.timeout:g} s", {"url": p.url})
 
     # -- running code ------------------------------------------------------------------------------------------
     async def execute(self, p: ExecuteParams) -> ExecuteOutcome:

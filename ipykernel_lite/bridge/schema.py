@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from ..client.state import KernelState
 from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin, VariableRow
+from .schema_base import BridgeModel
+from .schema_server import ServerKernelsParams, ServerKernelsResult, ServerParams
 
 DEFAULT_KERNEL = "default"
 
@@ -25,27 +27,11 @@ Encoding = Literal["utf-16", "utf-32"]
 RunScope = Literal["cell", "below", "selection", "line", "file"]
 
 
-class BridgeModel(BaseModel):
-    """Strict, closed objects: a misspelt parameter is an error, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
-
-
 class KernelParams(BridgeModel):
     kernel: str = Field(default=DEFAULT_KERNEL, description="Which of the bridge's kernels (the id given to start).")
 
 
 # --- start / restart ------------------------------------------------------------------------------------------
-
-
-class ServerParams(BridgeModel):
-    """A Jupyter Server / Kernel Gateway / Enterprise Gateway to run the kernel on (docs/remote.md)."""
-
-    url: str = Field(description="The server's base URL, http(s)://host:port[/base].")
-    token: str | None = Field(default=None, description="The server's token (sent as 'Authorization: token').")
-    kernel_name: str | None = Field(default=None, description="Kernelspec to start there; default: the server's.")
-    headers: dict[str, str] | None = Field(default=None, description="Extra HTTP headers (a JupyterHub token).")
-    ca_file: str | None = Field(default=None, description="CA bundle to verify an https server against.")
 
 
 class StartParams(KernelParams):
@@ -353,6 +339,7 @@ METHODS: dict[str, tuple[type[BridgeModel], type[BridgeModel]]] = {
     "pause": (KernelParams, PauseResult),
     "restart": (RestartParams, StartResult),
     "shutdown": (ShutdownParams, ShutdownResult),
+    "server_kernels": (ServerKernelsParams, ServerKernelsResult),
 }
 
 #: bridge -> editor

@@ -136,7 +136,9 @@ class KernelSession:
         except ClientError as e:
             self._set_state(KernelState.STOPPED)
             self._started.set()
-            raise BridgeError(KERNEL_ERROR, f"cannot start the kernel on {p.server.url}: {e}", {"url": p.server.url})
+            doing = f"attach to kernel {p.server.kernel_id}" if p.server.kernel_id else "start the kernel"
+            data = {"url": p.server.url, "kernel_id": p.server.kernel_id}
+            raise BridgeError(KERNEL_ERROR, f"cannot {doing} on {p.server.url}: {e}", data)
         self.km, self.kc = cast("KernelManager", km), kc
         self.kernel_info = await kc.kernel_info()
         self._start_pumps()

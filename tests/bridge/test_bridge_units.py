@@ -138,7 +138,7 @@ def test_schema_describes_every_method_and_notification() -> None:
     doc = json.loads(schema.schema_text())
     assert set(doc["methods"]) == {
         "start", "execute", "run_cell", "complete", "inspect", "variables", "debug", "input_reply", "interrupt",
-        "pause", "restart", "shutdown",
+        "pause", "restart", "shutdown", "server_kernels",
     }  # fmt: skip
     assert set(doc["notifications"]) == {
         "output", "status", "input_request", "debug_frame", "debug_event", "kernel_died",

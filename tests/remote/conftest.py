@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import TEST_KERNEL
-from .servers import RunningServer, running_server
+from .servers import EG_PYTHON, RunningServer, running_server
 
 pytest.importorskip("websockets", reason="the remote client needs websockets (pip install 'ipykernel_lite[remote]')")
 
@@ -29,7 +29,10 @@ def _write_broken_spec(root: Path) -> None:
 
 
 def start(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    if importlib.util.find_spec(SERVER_MODULES[kind]) is None:
+    if kind == "enterprise_gateway":
+        if not Path(EG_PYTHON).exists():
+            pytest.skip(f"no Enterprise Gateway venv at {EG_PYTHON} (set IPYKERNEL_LITE_EG_PYTHON)")
+    elif importlib.util.find_spec(SERVER_MODULES[kind]) is None:
         pytest.skip(f"{kind} is not installed (pip install {kind.replace('_', '-')})")
     root = tmp_path_factory.mktemp(kind)
     _write_broken_spec(root)
@@ -39,6 +42,12 @@ def start(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
 
 @pytest.fixture(scope="module", params=["jupyter_server", "kernel_gateway"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from start(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=["jupyter_server", "kernel_gateway", "enterprise_gateway"])
+def any_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Every server kind, Enterprise Gateway included (local kernels: its SSH mode is test_enterprise_gateway's)."""
     yield from start(request.param, tmp_path_factory)
 
 

@@ -19,6 +19,9 @@ from typing import Any
 from uuid import uuid4
 
 READY_MARKS = ("is running at", "is available at")
+REPO = Path(__file__).resolve().parents[2]
+#: Enterprise Gateway pins old jupyter_server/jupyter_client: it runs from a venv of its own (docs/remote.md)
+EG_PYTHON = os.environ.get("IPYKERNEL_LITE_EG_PYTHON") or str(REPO / ".venv-eg" / "bin" / "python")
 
 
 @dataclass
@@ -83,7 +86,28 @@ def server_argv(kind: str, port: int, token: str, root: Path, python: str = sys.
             f"--KernelGatewayApp.auth_token={token}",
             "--JupyterWebsocketPersonality.list_kernels=True",
         ]
+    if kind == "enterprise_gateway":
+        # kernelspecs without a process proxy run as local processes of the gateway's host; it refuses
+        # kernels for root unless the start request names another KERNEL_USERNAME (see start_env)
+        return [
+            EG_PYTHON,
+            "-m",
+            "enterprise_gateway",
+            "--EnterpriseGatewayApp.ip=127.0.0.1",
+            f"--EnterpriseGatewayApp.port={port}",
+            "--EnterpriseGatewayApp.port_retries=0",
+            f"--EnterpriseGatewayApp.auth_token={token}",
+            "--EnterpriseGatewayApp.list_kernels=True",
+            # a start request with env (KERNEL_USERNAME) gives the kernel only these of the gateway's variables:
+            # the kernel must import this checkout
+            "--EnterpriseGatewayApp.inherited_envs=['PATH', 'PYTHONPATH']",
+        ]
     raise ValueError(kind)
+
+
+def start_env(server: RunningServer) -> dict[str, str] | None:
+    """The ``env`` of a start request: Enterprise Gateway wants a user that is not root."""
+    return {"KERNEL_USERNAME": "tester"} if server.kind == "enterprise_gateway" else None
 
 
 def _until_accepting(server: RunningServer) -> None:

@@ -22,11 +22,9 @@ import pytest
 from ipykernel_lite.client.remote import connect_server
 from ipykernel_lite.protocol import Message
 
-from .servers import RunningServer, isolated_env, running_server, until_no_connection
+from .servers import EG_PYTHON, REPO, RunningServer, isolated_env, running_server, until_no_connection
 from .sshhost import SshHost, ssh_host, why_not
 
-REPO = Path(__file__).resolve().parents[2]
-EG_PYTHON = os.environ.get("IPYKERNEL_LITE_EG_PYTHON") or str(REPO / ".venv-eg" / "bin" / "python")
 EG_SPEC = "ipykernel_lite_eg_ssh"
 
 

@@ -100,7 +100,8 @@ def test_console_on_a_jupyter_server(jserver: RunningServer, console_env: dict[s
         t.expect("who?")
         t.keys("tmux user", "Enter")
         t.expect("In [3]")
-        t.keys("import time; print('zz', flush=True); time.sleep(60)", "Enter")
+        # "zz" is only in the output, not in the echoed command: Ctrl-C goes once the cell really runs
+        t.keys("import time; print('z' * 2, flush=True); time.sleep(60)", "Enter")
         t.expect("zz")
         t.keys("C-c")  # the console interrupts through the server's REST API
         t.expect("KeyboardInterrupt")

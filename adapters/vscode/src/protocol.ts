@@ -21,12 +21,42 @@ interface KernelParams {
   kernel?: string;
 }
 
+/** How to reach a Jupyter Server / Kernel Gateway / Enterprise Gateway (docs/remote.md). */
+export interface ServerAccess {
+  url: string;
+  token?: string | null;
+  headers?: Record<string, string> | null;
+  ca_file?: string | null;
+}
+
+/** A new kernel of kernel_name on the server, or attach to its running kernel kernel_id. */
+export interface ServerParams extends ServerAccess {
+  kernel_name?: string | null;
+  kernel_id?: string | null;
+}
+
 export interface StartParams extends KernelParams {
   argv?: string[] | null;
   cwd?: string | null;
   env?: Record<string, string> | null;
   interrupt_mode?: "signal" | "message";
   ready_timeout?: number;
+  server?: ServerParams | null;
+}
+
+export interface ServerKernel {
+  id: string;
+  name: string;
+  execution_state?: string | null;
+  connections?: number | null;
+  last_activity?: string | null;
+}
+
+export interface ServerKernelsResult {
+  kernels: ServerKernel[];
+  listed: boolean;
+  kernelspecs: Record<string, Record<string, unknown>>;
+  default: string | null;
 }
 
 export interface StartResult {
@@ -213,6 +243,7 @@ export interface Methods {
   pause: [KernelParams, { paused: boolean }];
   restart: [KernelParams & { timeout?: number; ready_timeout?: number }, StartResult];
   shutdown: [{ kernel?: string | null }, { stopped: string[] }];
+  server_kernels: [ServerAccess & { timeout?: number }, ServerKernelsResult];
 }
 
 export interface OutputNotification {
@@ -287,6 +318,7 @@ export const METHOD_NAMES: Record<keyof Methods, true> = {
   pause: true,
   restart: true,
   shutdown: true,
+  server_kernels: true,
 };
 
 export const NOTIFICATION_NAMES: Record<keyof Notifications, true> = {

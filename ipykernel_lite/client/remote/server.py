@@ -119,6 +119,30 @@ class Server:
         timeout: float = 120.0,
     ) -> tuple[RemoteKernelManager, ServerKernelClient]:
         """Start a kernel from kernelspec ``name`` (the server's default if None) and connect to it once ready."""
+        km = self.new_kernel(name, env=env, path=path, timeout=timeout)
+        try:
+            kc = self._ready_client(km, timeout)
+        except (TimeoutError, ConnectionLost, KernelNotFound, KernelStartFailed) as e:
+            try:
+                km.shutdown()
+            except ServerError:
+                log.debug("cleaning up a kernel that failed to start", exc_info=True)
+            if isinstance(e, KernelNotFound):
+                e = KernelStartFailed("the server gave up restarting it and removed it")
+            what = f"starting kernel {name or '(default)'}"
+            raise KernelStartFailed(f"{what}: the kernel never became ready ({e})") from None
+        return km, kc
+
+    def new_kernel(
+        self,
+        name: str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        path: str | None = None,
+        timeout: float = 120.0,
+    ) -> RemoteKernelManager:
+        """Only the REST half of ``start_kernel``: the server launches the kernel; nothing connects to it or
+        waits for it to answer (for front ends that open their own channels, such as the IEP demo's)."""
         body: dict[str, Any] = {}
         if name:
             body["name"] = name
@@ -136,18 +160,13 @@ class Server:
             raise
         if not isinstance(model, dict) or not isinstance(model.get("id"), str):
             raise KernelStartFailed(f"{what}: the server answered {model!r}")
-        km = RemoteKernelManager(self, model["id"], str(model.get("name", name or "")))
-        try:
-            kc = self._ready_client(km, timeout)
-        except (TimeoutError, ConnectionLost, KernelNotFound, KernelStartFailed) as e:
-            try:
-                km.shutdown()
-            except ServerError:
-                log.debug("cleaning up a kernel that failed to start", exc_info=True)
-            if isinstance(e, KernelNotFound):
-                e = KernelStartFailed("the server gave up restarting it and removed it")
-            raise KernelStartFailed(f"{what}: the kernel never became ready ({e})") from None
-        return km, kc
+        return RemoteKernelManager(self, model["id"], str(model.get("name", name or "")))
+
+    def kernel(self, kernel_id: str) -> RemoteKernelManager:
+        """A kernel the server already runs, without connecting to it (KernelNotFound if it has none)."""
+        km = RemoteKernelManager(self, kernel_id)
+        km.kernel_name = str(km.model().get("name", ""))
+        return km
 
     def _has_spec(self, name: str) -> bool:
         try:
@@ -157,8 +176,7 @@ class Server:
 
     def attach(self, kernel_id: str, *, timeout: float = 60.0) -> tuple[RemoteKernelManager, ServerKernelClient]:
         """Connect to a kernel the server already runs (KernelNotFound if it has none with that id)."""
-        km = RemoteKernelManager(self, kernel_id)
-        km.kernel_name = str(km.model().get("name", ""))
+        km = self.kernel(kernel_id)
         return km, self._ready_client(km, timeout)
 
     def _ready_client(self, km: RemoteKernelManager, timeout: float) -> ServerKernelClient:

@@ -146,10 +146,10 @@ class WsLink:
             log.warning("websocket of kernel %s closed (%s); reconnecting", self.kernel_id, e)
             self._reconnect()
             return None
-        self._quick_ack()
+        self.quick_ack()
         return frame
 
-    def _quick_ack(self) -> None:
+    def quick_ack(self) -> None:
         """Jupyter Server writes each message separately and leaves Nagle on: its next small frame waits for
         our ACK of the previous one, and Linux delays that ACK by 40 ms. Ask for immediate ACKs again (Linux
         drops quick-ACK mode after a while, so after every frame; elsewhere this is a no-op)."""

@@ -169,7 +169,8 @@ def test_pause_stops_in_the_debugger_and_reports_frames(kernel_bridge: BridgePro
     # at once: the kernel may not run the cell yet, and the bridge asks again until it does
     assert b.call("pause", {}) == {"paused": True}
     frame = b.wait_notification("debug_frame", tag="t-pause")
-    assert frame["frame"]["file"] == "/home/ada/loop.py" and frame["frame"]["line"] in (11, 12)
+    # line 10 when the pause reached the kernel before the code started (it then stops at the first line)
+    assert frame["frame"]["file"] == "/home/ada/loop.py" and frame["frame"]["line"] in (10, 11, 12)
     req = b.wait_notification("input_request", tag="t-pause")
     assert req["prompt"].strip() == "(Pdb)" and req["debug"]["frame"] == frame["frame"]
     assert b.call("input_reply", {"value": "q"})["answered"]

@@ -59,6 +59,7 @@ def test_breakpoint_in_a_cell_then_stack_variables_evaluate_step_continue(dap: D
     assert frames[0]["line"] == 3 and dap.locals_of(frames[0]["id"])["b"] == "42"
     dap.ok("continue", {"threadId": thread})
     assert reply_of(dap, msg_id)["status"] == "ok"
+    dap.idle(msg_id)  # the cell's output is on IOPub, which can trail the reply (ipykernel, under load)
     assert "x is 42\n" in "".join(m["content"].get("text", "") for m in dap.iopub if m["msg_type"] == "stream")
 
 

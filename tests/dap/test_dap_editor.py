@@ -109,7 +109,11 @@ def test_restart_from_a_stopped_state(lite_dap: DapDriver) -> None:
     d.kc.execute(code)
     d.event("stopped")
     d.km.restart_kernel(now=True)  # type: ignore[attr-defined]
-    d.kc.wait_for_ready(timeout=TIMEOUT)
+    # not kc.wait_for_ready: it waits for IOPub messages, which the driver's pump thread takes first (a CI run
+    # hung there); the new kernel's kernel_info reply, then that request's idle seen by the pump, prove it serves
+    info_id = d.kc.kernel_info()
+    assert reply_of(d, info_id)["status"] == "ok"
+    d.idle(info_id)
     # a new process: the debugger is off, breakpoints gone, the kernel serves
     assert d.ok("debugInfo")["isStarted"] is False
     msg_id = d.kc.execute("print('fresh')")

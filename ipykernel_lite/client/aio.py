@@ -16,7 +16,7 @@ from .aio_transport import AsyncTransport, _left
 from .base import STDIN_LINK_WAIT
 from .calls import ExecuteJob, KernelCalls, OnDied
 from .core import MESSAGE_CHANNELS, InputRequest, Outgoing, ReadyWait
-from .errors import KernelDied, RequestTimeout
+from .errors import KernelDied, RequestTimeout, SendQueueFull
 from .result import ExecuteResult
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitable[ExecuteResult]]):
     """Talks to one kernel from asyncio. Same calls as BlockingClient, awaited; the hooks of ``execute`` may
-    be coroutine functions. ``send`` never waits (``send_nowait`` is the same for synchronous callers).
+    be coroutine functions. ``send`` waits only for room in a full send queue; ``send_nowait`` never waits.
     """
 
     @classmethod
@@ -40,8 +40,13 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
 
     # -- low level ------------------------------------------------------------------------------------------
     async def send(self, channel: str, msg_type: str, *args: Any, **kwargs: Any) -> str:
-        """``send_nowait`` as a coroutine (sending never waits)."""
-        return self.send_nowait(channel, msg_type, *args, **kwargs)
+        """``send_nowait``, except that when the channel's queue to the kernel is full (zmq's high-water mark:
+        the kernel is not reading as fast as we send) it waits for room instead of raising SendQueueFull."""
+        while True:
+            try:
+                return self.send_nowait(channel, msg_type, *args, **kwargs)
+            except SendQueueFull:
+                await self._wait_writable(channel)
 
     async def recv(self, channel: str, timeout: float | None = None) -> Message | None:
         if channel not in MESSAGE_CHANNELS:
@@ -116,7 +121,8 @@ class AsyncClient(AsyncTransport, KernelCalls[Awaitable[dict[str, Any]], Awaitab
                     if isinstance(ev, InputRequest):
                         if stdin_hook is not None:
                             value = await _maybe_await(stdin_hook(ev.msg))
-                            self._write(core.input_reply(str(value), ev.msg))
+                            if value is not None:
+                                self._write(core.input_reply(str(value), ev.msg))
                     elif output_hook is not None:
                         await _maybe_await(output_hook(ev.msg))
                 if core.settled(p):

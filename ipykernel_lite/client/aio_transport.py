@@ -79,6 +79,25 @@ class AsyncTransport(ClientBase):
             raise SendQueueFull(f"cannot send {out.msg.msg_type}: the {out.channel} queue to the kernel is full")
         self._after_send(out.channel, sock)
 
+    async def _wait_writable(self, channel: str) -> None:
+        """Until the channel's socket takes a message again. A sync poll, not a second asyncio watcher: the
+        reader task owns the socket's fd, and asyncio keeps one reader callback per fd."""
+        sock = self._sync[channel]
+        self._ensure_reader()
+        self._heart_begin()
+        delay = 0.001
+        while not sock.poll(0, zmq.POLLOUT):
+            # the poll read EVENTS, which may consume the fd edge that would wake the reader
+            self._after_send(channel, sock)
+            if self._closed:
+                raise ClientClosed("the client was closed while waiting to send")
+            died = self._check_alive(monotonic())
+            if died is not None:
+                raise died
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, SLICE)
+        self._after_send(channel, sock)
+
     def _send_ping(self, token: bytes) -> None:
         sock = self._sync["hb"]
         try:

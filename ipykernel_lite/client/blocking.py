@@ -180,7 +180,9 @@ class BlockingClient(ClientBase, KernelCalls[dict[str, Any], ExecuteResult]):
                         for early in core.early_outputs(p):
                             if output_hook is not None:
                                 output_hook(early.msg)
-                        self._write(core.input_reply(str(stdin_hook(ev.msg)), ev.msg))
+                        value = stdin_hook(ev.msg)
+                        if value is not None:
+                            self._write(core.input_reply(str(value), ev.msg))
                 return core.settled(p)
 
             if not self._wait(done, timeout, self._poll_all):

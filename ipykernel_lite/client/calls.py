@@ -117,7 +117,9 @@ class KernelCalls(Generic[D, X]):
         """Run ``code``; the result once both the execute_reply and the request's ``idle`` arrived.
 
         ``output_hook`` sees each IOPub message of the request as it arrives (``status`` included);
-        ``stdin_hook`` answers each ``input_request``. ``allow_stdin`` defaults to "a stdin_hook is given".
+        ``stdin_hook`` answers each ``input_request`` with what it returns; a hook that returns ``None`` leaves
+        the request unanswered here (answer it later with ``input_reply``, or interrupt the cell).
+        ``allow_stdin`` defaults to "a stdin_hook is given".
         """
         if allow_stdin is None:
             allow_stdin = stdin_hook is not None

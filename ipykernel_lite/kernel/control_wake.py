@@ -16,6 +16,7 @@ that needs the GIL only when a client connects.
 
 from __future__ import annotations
 
+import _signal
 import logging
 import os
 import signal
@@ -94,7 +95,7 @@ class ControlWake:
         """(Re)install the wake handler: before each cell, like SIGINT's (a cell may have replaced it)."""
         if WAKE_SIGNAL is None or threading.current_thread() is not threading.main_thread():
             return
-        if signal.getsignal(WAKE_SIGNAL) != self._handler:
+        if _signal.getsignal(int(WAKE_SIGNAL)) != self._handler:  # no enum conversion: runs before every cell
             signal.signal(WAKE_SIGNAL, self._handler)
 
     # --- the monitor thread ---------------------------------------------------------------------------------

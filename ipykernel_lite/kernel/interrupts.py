@@ -7,6 +7,7 @@ the main thread, so a ``time.sleep`` or a blocking socket wait there returns wit
 
 from __future__ import annotations
 
+import _signal
 import logging
 import signal
 import threading
@@ -18,6 +19,7 @@ from types import FrameType
 RESEND_INTERVAL = 0.05
 RESEND_LIMIT = 40
 
+_SIGINT = int(signal.SIGINT)
 log = logging.getLogger("ipykernel_lite.kernel")
 
 
@@ -70,7 +72,8 @@ class InterruptPolicy:
         if not self.installed or not self.main_is_current():
             return  # in-process kernels leave the host's handler alone; signal.signal needs the main thread
         try:
-            current = signal.getsignal(signal.SIGINT)
+            # _signal's getsignal: signal.getsignal converts the result to an enum, and this runs before every cell
+            current = _signal.getsignal(_SIGINT)
         except ValueError:
             return
         if current != self._handler:  # bound methods compare equal, never identical

@@ -68,10 +68,47 @@ def test_async_client_keeps_every_reply_too(lite: KernelManager) -> None:
     async def main() -> None:
         async with lite.async_client(max_queued=500) as kc:
             await kc.wait_for_ready(30)
-            ids = [kc.send_nowait("shell", "execute_request", {"code": "1", "silent": False}) for _ in range(N // 2)]
+            # send waits for room when the queue to the kernel is full (send_nowait would raise SendQueueFull
+            # whenever the kernel reads slower than this loop sends, as on a loaded machine)
+            ids = [await kc.send("shell", "execute_request", {"code": "1", "silent": False}) for _ in range(N // 2)]
             for msg_id in ids:
                 r = await kc.collect(msg_id, timeout=None)
                 assert r.ok
             assert kc.queued("shell") == 0
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(120)
+def test_async_send_waits_for_room_where_send_nowait_raises(lite: KernelManager) -> None:
+    from ipykernel_lite.client import SendQueueFull
+
+    async def main() -> None:
+        async with lite.async_client() as kc:
+            await kc.wait_for_ready(30)
+            cell = await kc.send("shell", "execute_request", {"code": "import time\ntime.sleep(600)", "silent": False})
+            while True:
+                m = await kc.recv("iopub", timeout=60)
+                assert m is not None, "the cell never started"
+                if m.msg_type == "execute_input" and m.parent_id == cell:
+                    break
+            # the kernel is asleep in the cell and reads no more requests: fill the queue until zmq refuses
+            ids = []
+            with pytest.raises(SendQueueFull):
+                for _ in range(1_000_000):
+                    ids.append(kc.send_nowait("shell", "kernel_info_request"))
+            late = asyncio.ensure_future(kc.send("shell", "kernel_info_request"))
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert not late.done(), "send returned while the queue was still full"
+            lite.interrupt()
+            ids.append(await asyncio.wait_for(late, 60))
+            assert (await kc.collect(cell, timeout=60)).status == "error"
+            got = []
+            while len(got) < len(ids):
+                m = await kc.recv("shell", timeout=60)
+                assert m is not None, f"only {len(got)} of {len(ids)} replies arrived"
+                got.append(m.parent_id)
+            assert got == ids
 
     asyncio.run(main())

@@ -7,47 +7,20 @@ is not installed (``apt-get install xvfb``).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from gui_kernels import GuiKernel
 
+from tests.xvfb import running_xvfb
+
 
 @pytest.fixture(scope="session")
 def display() -> Iterator[str]:
     """An Xvfb server for this test session; its display name (``:N``)."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    read, write = os.pipe()
-    proc = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    os.close(write)
-    number = b""
-    with os.fdopen(read, "rb") as pipe:
-        while not number.endswith(b"\n"):
-            chunk = pipe.read(1)
-            if not chunk:
-                break
-            number += chunk
-    if not number.strip().isdigit():
-        proc.kill()
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        proc.wait(timeout=5)
-        if proc.stderr is not None:
-            proc.stderr.close()
-        pytest.fail(f"Xvfb did not start: {err[-500:]}")
-    try:
-        yield f":{number.decode().strip()}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        if proc.stderr is not None:
-            proc.stderr.close()
+    with running_xvfb() as name:
+        yield name
 
 
 @pytest.fixture

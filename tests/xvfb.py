@@ -1,4 +1,4 @@
-"""An Xvfb display for tests that open Tk windows (the same way tests/gui/conftest.py starts its own).
+"""An Xvfb display for the tests that open X windows (Tk, GTK, pyglet; the GUI and DAP suites).
 
 ``-displayfd`` makes Xvfb pick a free display number and write it to a pipe, so parallel runs never collide.
 """

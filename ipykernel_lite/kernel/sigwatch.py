@@ -84,11 +84,12 @@ class SigintWatch:
         for _ in range(RESEND_LIMIT):
             if self._stop.wait(RESEND_INTERVAL):
                 return
-            if not p.armed or p.raised_this_cell or p.cell_serial != serial:
-                return  # handled, or that cell is over: never carry an interrupt into the next one
-            assert p.main_ident is not None
-            log.debug("SIGINT not handled yet: sent again to the main thread")
-            signal.pthread_kill(p.main_ident, signal.SIGINT)
+            with p.send_lock:  # the cell cannot end between this check and the send
+                if not p.armed or p.raised_this_cell or p.cell_serial != serial:
+                    return  # handled, or that cell is over: never carry an interrupt into the next one
+                assert p.main_ident is not None
+                log.debug("SIGINT not handled yet: sent again to the main thread")
+                signal.pthread_kill(p.main_ident, signal.SIGINT)
 
     def _close(self) -> None:
         for fd in (self._read, self._write):

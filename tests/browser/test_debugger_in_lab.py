@@ -23,14 +23,18 @@ pytest.importorskip("debugpy")
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img" / "debugger-jupyterlab.png"
 CELL = "def scale(value):\n    doubled = value * 2\n    return doubled\n\nresult = scale(21)\nprint('result', result)"
-# Records every setBreakpoints reply the kernel sends, so that the test runs the cell only once the kernel holds the
-# breakpoint: the gutter marker appears at once, the request and its reply come later (late on a loaded machine).
-WATCH_BREAKPOINTS = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
-                     " window.__setBreakpoints = [];"
-                     " k.anyMessage.connect((_, a) => { const m = a.msg;"
-                     " if (a.direction === 'recv' && m.header.msg_type === 'debug_reply'"
-                     " && m.content.command === 'setBreakpoints') {"
-                     " window.__setBreakpoints.push((m.content.body && m.content.body.breakpoints) || []); } }); }")
+# Records every debug_reply the kernel sends (command, success, and the breakpoints of setBreakpoints), so that
+# the test waits for what the kernel actually did: the debugger attached before the gutter is used, the breakpoint
+# held before the cell runs (the gutter marker appears at once, the request and its reply come later, late on a
+# loaded machine); and a failure says which reply never came.
+WATCH_DEBUG = ("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
+               " window.__debugReplies = []; window.__setBreakpoints = [];"
+               " k.anyMessage.connect((_, a) => { const m = a.msg;"
+               " if (a.direction !== 'recv' || m.header.msg_type !== 'debug_reply') { return; }"
+               " window.__debugReplies.push([m.content.command, m.content.success, m.content.message || '']);"
+               " if (m.content.command === 'setBreakpoints') {"
+               " window.__setBreakpoints.push((m.content.body && m.content.body.breakpoints) || []); } }); }")
+ATTACHED = "() => (window.__debugReplies || []).some((r) => r[0] === 'attach' && r[1])"
 BREAKPOINT_HELD = ("() => (window.__setBreakpoints || []).some("
                    "(bps) => bps.some((b) => b.verified && b.line === 2))")
 KERNEL_IDLE = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -49,6 +53,16 @@ def _notebook(path: Path) -> None:
     path.write_text(json.dumps(nb))
 
 
+def _wait_for(page: Any, condition: str, what: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, timeout=120_000)
+    except PlaywrightTimeout:
+        seen = page.evaluate("() => window.__debugReplies")
+        pytest.fail(f"waited 120 s for {what}; the kernel's debug replies were {seen}")
+
+
 def test_breakpoint_in_a_cell_stops_shows_a_variable_and_continues(lab: Lab, browser: Any, tmp_path: Path) -> None:
     started = time.monotonic()
     _notebook(lab.root / "debug.ipynb")
@@ -60,15 +74,16 @@ def test_breakpoint_in_a_cell_stops_shows_a_variable_and_continues(lab: Lab, bro
         # the bug button appears because the kernel says it has a debugger; pressing it starts a session
         bug = page.locator(".jp-DebuggerBugButton").first
         bug.wait_for()
+        page.evaluate(WATCH_DEBUG)
         bug.click()
+        _wait_for(page, ATTACHED, "the kernel's debugger to attach")
         page.locator(".jp-DebuggerBugButton[aria-pressed='true']").first.wait_for()
         cell = page.locator(".jp-Notebook .jp-Cell").first
-        page.evaluate(WATCH_BREAKPOINTS)
         # a breakpoint on line 2, in the cell's gutter
         cell.locator(".cm-breakpoint-gutter .cm-gutterElement").nth(2).click()
         cell.locator(".cm-breakpoint-gutter .cm-gutterElement .cm-breakpoint-marker, "
                      ".cm-breakpoint-gutter .cm-gutterElement:has(*)").first.wait_for(state="attached")
-        page.wait_for_function(BREAKPOINT_HELD)
+        _wait_for(page, BREAKPOINT_HELD, "the kernel to hold the breakpoint")
         cell.locator(".jp-InputArea-editor").click()
         # not awaited: the command's promise settles only when the cell ends, after the breakpoint
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")

@@ -170,6 +170,7 @@ class DapSession:
                     self._gui = gui
                     self.host.hooks.pre_execute.append(gui.sync)
             except BaseException as e:
+                log.warning("debugpy could not start", exc_info=True)
                 failure.append(e)
             finally:
                 done.set()

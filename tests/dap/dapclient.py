@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
+from collections.abc import Callable
 from typing import Any
 
 JSONDict = dict[str, Any]
@@ -91,13 +92,18 @@ class DapDriver:
 
     def idle(self, msg_id: str) -> None:
         """Wait until the kernel's ``idle`` status for ``msg_id`` has been read from IOPub (so its outputs were)."""
+        self.wait_iopub(lambda m: m["msg_type"] == "status" and m["content"].get("execution_state") == "idle"
+                        and m["parent_header"].get("msg_id") == msg_id, what=f"idle status for {msg_id}")
+
+    def wait_iopub(self, match: Callable[[JSONDict], bool], since: int = 0, what: str = "message") -> JSONDict:
+        """The first IOPub message from index ``since`` on that ``match`` accepts, once the pump has read it."""
         while True:
             self.events_arrived.clear()
-            if any(m["msg_type"] == "status" and m["content"].get("execution_state") == "idle"
-                   and m["parent_header"].get("msg_id") == msg_id for m in list(self.iopub)):
-                return
+            for m in self.iopub[since:]:
+                if match(m):
+                    return m
             if not self.events_arrived.wait(TIMEOUT):
-                raise AssertionError(f"no idle status for {msg_id} within {TIMEOUT} s")
+                raise AssertionError(f"no {what} on IOPub within {TIMEOUT} s")
 
     def evaluate(self, frame_id: int, expression: str) -> str:
         """An expression's value in a stopped frame, as a Watch view asks for it."""

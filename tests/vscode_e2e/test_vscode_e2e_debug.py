@@ -147,7 +147,10 @@ def test_gutter_breakpoint_stops_debug_cell_variables_and_step_over(page: Any) -
     try:
         page.wait_for_function(f"() => document.querySelectorAll({frames!r}).length === 2")
     except PlaywrightTimeout:
-        labels = page.locator(frames).evaluate_all("rows => rows.map(r => r.getAttribute('aria-label'))")
+        # every row (sessions and threads too, when there are several), for the reason
+        labels = page.locator(".debug-call-stack .monaco-list-row").evaluate_all(
+            "rows => rows.map(r => r.getAttribute('aria-label'))")
+        screenshot(page, "vscode-debugger-failed.png")
         pytest.fail(f"the Call Stack should show double() and the cell, and shows {labels}")
     screenshot(page, "vscode-debugger.png")
 

@@ -43,15 +43,26 @@ export function wholeStack(request: DapRequest, body: Record<string, unknown> | 
 }
 
 /** The kernel's own threads (named "ipykernel_lite-…": control, heartbeat, workers started later than debugpy)
- * are not the user's to see in the Call Stack; without them VS Code shows the main thread's frames directly. */
-export function userThreads(body: Record<string, unknown> | undefined): typeof body {
+ * are not the user's to see in the Call Stack; without them VS Code shows the main thread's frames directly.
+ * Neither are "Dummy-N" threads unless one of them is stopped: Python's placeholders for threads it did not
+ * start, which pydevd registers for its own short-lived helpers; one listed beside the main thread made VS Code
+ * show thread rows, and the main thread's frames twice, in a loaded run. */
+export function userThreads(
+  body: Record<string, unknown> | undefined,
+  stopped: ReadonlySet<number> = new Set(),
+): typeof body {
   const threads = body?.threads;
   if (!body || !Array.isArray(threads)) return body;
-  const ours = (t: { name?: unknown }): boolean => String(t?.name ?? "").startsWith(KERNEL_THREAD);
-  return { ...body, threads: threads.filter((t) => !ours(t)) };
+  const shown = (t: { id?: unknown; name?: unknown }): boolean => {
+    const name = String(t?.name ?? "");
+    if (name.startsWith(KERNEL_THREAD)) return false;
+    return !PLACEHOLDER_THREAD.test(name) || stopped.has(Number(t?.id));
+  };
+  return { ...body, threads: threads.filter(shown) };
 }
 
 const KERNEL_THREAD = "ipykernel_lite";
+const PLACEHOLDER_THREAD = /^Dummy-\d+$/;
 
 export class KernelDebugAdapter {
   private readonly listeners = new Set<Listener>();
@@ -59,6 +70,8 @@ export class KernelDebugAdapter {
   private ended = false;
   private running: Promise<void> | null = null;
   private readonly unsubscribe: () => void;
+  /** Threads the kernel said stopped and not yet continued (a placeholder thread is shown only then). */
+  private readonly stopped = new Set<number>();
 
   constructor(
     private readonly target: DebugTarget,
@@ -124,7 +137,7 @@ export class KernelDebugAdapter {
         }
         case "threads": {
           const r = await this.target.debug(request);
-          this.respond(request, r, r.success ? userThreads(r.body) : r.body);
+          this.respond(request, r, r.success ? userThreads(r.body, this.stopped) : r.body);
           return;
         }
         case "stackTrace": {
@@ -154,6 +167,12 @@ export class KernelDebugAdapter {
 
   private kernelEvent(event: DapEvent): void {
     if (this.ended || event.event === "initialized") return;
+    const thread = Number(event.body?.threadId);
+    if (event.event === "stopped" && Number.isFinite(thread)) this.stopped.add(thread);
+    if (event.event === "continued") {
+      if (event.body?.allThreadsContinued !== false) this.stopped.clear();
+      else this.stopped.delete(thread);
+    }
     this.send({ ...event });
   }
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 
-import type { KernelDebugAdapter } from "../src/debugAdapter";
+import { type KernelDebugAdapter, userThreads } from "../src/debugAdapter";
 import type { DapMessage, DapResponse } from "../src/protocol";
 import { bridgeEnv, python, until } from "./helpers";
 import * as vscode from "./vscodeStub";
@@ -95,6 +95,20 @@ test("package.json contributes the debugger, gutter breakpoints in Python and th
   assert.ok(vscode.debug.factories.has("ipykernel-lite") && vscode.debug.configProviders.has("ipykernel-lite"));
   assert.ok(vscode.recorded.commands.has("ipykernelLite.debugCell"));
   assert.ok(vscode.recorded.commands.has("ipykernelLite.debugFile"));
+});
+
+test("threads: the kernel's own and Python's placeholder threads are left out unless a placeholder stopped", () => {
+  const threads = [
+    { id: 1, name: "MainThread" },
+    { id: 2, name: "Dummy-7" },
+    { id: 3, name: "ipykernel_lite-control" },
+    { id: 4, name: "Dummy-9" },
+    { id: 5, name: "Thread-3 (worker)" },
+  ];
+  const ids = (stopped?: Set<number>) =>
+    ((userThreads({ threads }, stopped)?.threads ?? []) as { id: number }[]).map((t) => t.id);
+  assert.deepEqual(ids(), [1, 5]);
+  assert.deepEqual(ids(new Set([4])), [1, 4, 5]);
 });
 
 test("F5 without launch.json debugs the active file", () => {

@@ -265,6 +265,21 @@ class DapSession:
         except OSError as e:
             return response(request, success=False, message=f"source unavailable: {e}")
 
+    def do_stackTrace(self, request: JSONDict) -> JSONDict:
+        """Pages from ``startFrame`` when ``levels`` is 0 or absent, as DAP says: debugpy then returns every frame
+        from the first, and VS Code, asking for the frames after the two it had, showed the stack twice."""
+        if not self.started:
+            return response(request, success=False, message="stackTrace: the debugger is not started")
+        reply = self._forward(request)
+        args = request.get("arguments") or {}
+        start = int(args.get("startFrame", 0) or 0)
+        body = reply.get("body")
+        if start > 0 and not args.get("levels") and reply.get("success") and isinstance(body, dict):
+            frames = body.get("stackFrames")
+            if isinstance(frames, list) and len(frames) == body.get("totalFrames"):  # the whole stack came back
+                reply = {**reply, "body": {**body, "stackFrames": frames[start:]}}
+        return reply
+
     def do_modules(self, request: JSONDict) -> JSONDict:
         args = request.get("arguments") or {}
         mods = [m for m in list(sys.modules.values()) if isinstance(getattr(m, "__file__", None), str)]

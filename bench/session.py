@@ -19,7 +19,7 @@ def ready_kernel(spec: KernelSpec) -> Iterator[tuple[KernelProcess, RawClient]]:
         kernel.start()
         try:
             client.handshake(timeout=READY_TIMEOUT, alive=kernel.alive)
-            client.reply_and_idle(client.send("shell", "kernel_info_request", {}), timeout=10)
+            client.reply_and_idle(client.send("shell", "kernel_info_request", {}), timeout=READY_TIMEOUT)
         except (TimeoutError, ConnectionError) as exc:
             raise dead_or(kernel, f"kernel not ready: {exc}") from None
         client.drain()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,22 +71,6 @@ def signature_suffix(completion: Any) -> str:
     return text[cut:] if cut >= 0 else ""
 
 
-_private_cache: list[str] = []
-
-
-def use_private_cache() -> bool:
-    """Point jedi (and parso through it) at a cache of this process; False if that was done already."""
-    if _private_cache:
-        return False
-    import tempfile
-
-    import jedi
-
-    _private_cache.append(tempfile.mkdtemp(prefix="ipykernel_lite_jedi_"))
-    jedi.settings.cache_directory = _private_cache[0]
-    return True
-
-
 def complete_with_jedi(
     code: str, pos: int, namespaces: Sequence[dict[str, Any]], meta_deadline: float
 ) -> list[Match]:
@@ -102,12 +85,6 @@ def complete_with_jedi(
         except RuntimeError as exc:
             # A live dict or module changed size while jedi iterated it; try again.
             if "changed size" not in str(exc) or attempt == 2:
-                raise
-        except (EOFError, pickle.UnpicklingError):
-            # parso's on-disk cache is shared by every jedi user on the machine and written in place: a file
-            # cut short by a concurrent writer breaks every completion that needs it, for good. Use a private
-            # cache from now on and try again.
-            if attempt == 2 or not use_private_cache():
                 raise
     out: list[Match] = []
     signatures = 0

@@ -33,9 +33,11 @@ def load_jedi() -> Any:
             # Completing must not import modules (jedi would import these for real).
             jedi.settings.auto_import_modules = []
             # jedi runs beside user code here: it must not swap the process's sys.path (jedi_syspath.py)
-            from . import jedi_syspath
+            from . import jedi_syspath, parso_cache
 
             jedi_syspath.install()
+            # the disk cache is shared with every jedi on the machine and must survive a kernel killed mid-write
+            parso_cache.install()
             _jedi = jedi
     return _jedi
 

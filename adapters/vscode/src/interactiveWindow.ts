@@ -18,6 +18,24 @@ async function renderMarkdown(text: string): Promise<string> {
   return html;
 }
 
+/** How long a frame click waits for VS Code to make the panel active (it normally takes a few ms). */
+const FOCUS_WAIT_MS = 500;
+
+function whenActive(panel: vscode.WebviewPanel, ms: number): Promise<void> {
+  if (panel.active) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const subscription = panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) done();
+    });
+    const timer = setTimeout(done, ms);
+  });
+}
+
 export class InteractiveWindow implements vscode.Disposable {
   static readonly viewType = "ipykernelLite.interactive";
   private panel: vscode.WebviewPanel | null = null;
@@ -59,7 +77,10 @@ export class InteractiveWindow implements vscode.Disposable {
         this.ready = true;
         for (const queued of this.queue.splice(0)) void panel.webview.postMessage(queued);
       } else if (msg.type === "open" && typeof msg.path === "string" && typeof msg.line === "number") {
-        void this.openFrame(msg.path, msg.line);
+        const { path, line } = msg as { path: string; line: number };
+        // The click that sent this also focuses the panel, and VS Code may apply that focus after the file has
+        // opened, taking the focus back from its editor (seen in loaded end-to-end runs): open once it is applied.
+        void whenActive(panel, FOCUS_WAIT_MS).then(() => this.openFrame(path, line));
       }
     });
     panel.onDidDispose(() => {

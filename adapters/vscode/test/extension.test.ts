@@ -175,6 +175,16 @@ test("rich outputs reach the window as HTML: an image, a table, an error with fr
   panel.fromPage({ type: "open", path: "Untitled-2", line: 9 });
   await until(() => vscode.window.activeTextEditor?.document === scratch || undefined, 5000, "the buffer shown");
   assert.equal(vscode.window.activeTextEditor!.selection.start.line, 8);
+  // the click also focuses the panel, which VS Code may apply after the message arrives: the buffer opens
+  // after that, or the panel's focus would take the editor's back
+  vscode.openEditor(doc);
+  panel.setActive(false);
+  panel.fromPage({ type: "open", path: "Untitled-2", line: 4 });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.notEqual(vscode.window.activeTextEditor?.document, scratch, "opened before the panel's focus applied");
+  panel.setActive(true);
+  await until(() => vscode.window.activeTextEditor?.document === scratch || undefined, 5000, "the buffer shown");
+  assert.equal(vscode.window.activeTextEditor!.selection.start.line, 3);
   vscode.openEditor(doc);
 });
 

@@ -55,7 +55,9 @@ export class WebviewPanel {
   readonly posted: any[] = [];
   html = "";
   visible = true;
+  active = true;
   private receivers: ((msg: unknown) => void)[] = [];
+  private viewStateListeners: ((e: { webviewPanel: WebviewPanel }) => void)[] = [];
   private disposers: (() => void)[] = [];
   readonly webview = {
     cspSource: "vscode-webview:",
@@ -76,6 +78,15 @@ export class WebviewPanel {
     for (const r of this.receivers) r(msg);
   }
   reveal(): void {}
+  onDidChangeViewState(fn: (e: { webviewPanel: WebviewPanel }) => void): { dispose(): void } {
+    this.viewStateListeners.push(fn);
+    return { dispose: () => (this.viewStateListeners = this.viewStateListeners.filter((l) => l !== fn)) };
+  }
+  /** What VS Code does when the panel gains or loses the focus. */
+  setActive(active: boolean): void {
+    this.active = active;
+    for (const l of [...this.viewStateListeners]) l({ webviewPanel: this });
+  }
   onDidDispose(fn: () => void): { dispose(): void } {
     this.disposers.push(fn);
     return { dispose: () => undefined };

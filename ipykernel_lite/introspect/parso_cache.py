@@ -32,7 +32,12 @@ def install() -> None:
         return
     from parso import cache
 
-    original_load = cache._load_from_file_system
+    original_load = getattr(cache, "_load_from_file_system", None)
+    if original_load is None or not hasattr(cache, "_get_hashed_path"):
+        # a parso whose private functions changed: completion keeps working, without the repair
+        log.warning("parso.cache has no _load_from_file_system here: its disk cache is used unrepaired")
+        _installed.append(True)
+        return
 
     def load(hashed_grammar: str, path: str, p_time: float, cache_path: Any = None) -> Any:
         try:

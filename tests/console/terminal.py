@@ -76,7 +76,10 @@ class Terminal:
         while self.proc.poll() is None and time.monotonic() < deadline:
             # keep reading: a child blocked writing to a full terminal never exits
             self._read(min(0.2, max(0.0, deadline - time.monotonic())))
-        return self.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        try:
+            return self.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the console did not exit within {timeout} s; the terminal shows:\n{self.text}")
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -84,7 +87,7 @@ class Terminal:
             self.proc.terminate()
             try:
                 self.wait_exit(10)
-            except subprocess.TimeoutExpired:
+            except AssertionError:
                 self.proc.kill()
                 self.proc.wait(5)
         os.close(self.master)

@@ -74,6 +74,9 @@ def test_breakpoint_in_a_cell_stops_shows_a_variable_and_continues(lab: Lab, bro
         # the bug button appears because the kernel says it has a debugger; pressing it starts a session
         bug = page.locator(".jp-DebuggerBugButton").first
         bug.wait_for()
+        # the button shows disabled until Lab has heard the kernel's debugger is available, and a click on it then
+        # is dropped (a <jp-button>, which Playwright's actionability check does not see as disabled)
+        page.locator(".jp-DebuggerBugButton[aria-disabled='false']").first.wait_for()
         page.evaluate(WATCH_DEBUG)
         bug.click()
         _wait_for(page, ATTACHED, "the kernel's debugger to attach")

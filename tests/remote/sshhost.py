@@ -95,13 +95,24 @@ def _wait_port(ip: str, port: int, proc: subprocess.Popen[bytes], log: Path) -> 
     raise AssertionError(f"sshd did not listen on {ip}:{port}:\n{log.read_text()}")
 
 
+def _free_octet() -> int:
+    """A third octet whose 10.232.<n>.0/30 no interface of ours has yet. Drawing two at random collided one time
+    in two hundred: both hosts got one address, our route sent every connection to the first, and a test that
+    wanted a kernel on each host found both on one."""
+    shown = _ip("-4", "-o", "addr", "show").stdout
+    taken = {int(word.split(".")[2]) for word in shown.split() if word.startswith("10.232.")}
+    free = [n for n in range(16, 216) if n not in taken]
+    assert free, "no free 10.232.<n>.0/30 subnet left"
+    return free[int.from_bytes(os.urandom(2), "big") % len(free)]
+
+
 @contextmanager
 def ssh_host(folder: Path, index: int = 0, key: Path | None = None) -> Iterator[SshHost]:
     """One namespace with sshd on port 22 at 10.232.<n>.1; our namespace is 10.232.<n>.2. ``key``: a client
     key to authorize (one made here otherwise)."""
     tag = f"{os.getpid() % 100000}{os.urandom(2).hex()}{index}"
     ns = f"ikl-ssh-{tag}"
-    octet = 16 + (int.from_bytes(os.urandom(1), "big") + index) % 200
+    octet = _free_octet()
     host_ip, our_ip = f"10.232.{octet}.1", f"10.232.{octet}.2"
     veth_h, veth_o = f"sh{tag}"[:15], f"so{tag}"[:15]
     folder.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[SshHost]]:
     key = folder / "gateway_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, timeout=30)
     with ssh_host(folder / "h0", 0, key) as h0, ssh_host(folder / "h1", 1, key) as h1:
+        assert h0.ip != h1.ip, "two hosts, two addresses"
         yield [h0, h1]
 
 

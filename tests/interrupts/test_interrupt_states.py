@@ -21,7 +21,8 @@ PYTHON_LOOP = "print('go', flush=True)\nwhile True:\n    pass"
 SLEEP = "import time\nprint('go', flush=True)\ntime.sleep(600)"
 # catastrophic backtracking: hours in _sre's C loop, GIL held; _sre checks for signals as it goes
 C_REGEX = "import re\nprint('go', flush=True)\nre.match('(a*)*b', 'a' * 40)"
-# libc sleep() called with the GIL held (PyDLL): C code that checks nothing, ended by the signal's EINTR
+# libc sleep() called with the GIL held (PyDLL): C code that checks nothing, ended by the signal's EINTR; run
+# with in_sleep=True (interrupted once it sleeps: see drivers.wait_until_in_sleep)
 C_SLEEP = "import ctypes\nprint('go', flush=True)\nctypes.PyDLL(None).sleep(600)\nprint('after')"
 
 
@@ -65,7 +66,7 @@ def test_c_code_holding_the_gil_regex(driver: Driver) -> None:
 
 def test_c_code_holding_the_gil_libc_sleep(driver: Driver) -> None:
     _gil_bound(driver)
-    _interrupted(driver, driver.run(C_SLEEP))
+    _interrupted(driver, driver.run(C_SLEEP, in_sleep=True))
 
 
 def test_input(driver: Driver) -> None:
@@ -100,7 +101,7 @@ def test_after_a_cell_ignored_sigint(driver: Driver) -> None:
         return  # ipykernel puts a cell's own handler back between requests: not part of its contract
     # and after a cell that installed its own handler
     assert driver.execute("import signal\nsignal.signal(signal.SIGINT, lambda *a: None)").status == "ok"
-    _interrupted(driver, driver.run(C_SLEEP if driver.mode == "signal" else SLEEP))  # type: ignore[attr-defined]
+    _interrupted(driver, driver.run(C_SLEEP if driver.mode == "signal" else SLEEP, in_sleep=True))  # type: ignore[attr-defined]
 
 
 def test_asyncio_gui_loop(driver: Driver) -> None:

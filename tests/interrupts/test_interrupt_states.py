@@ -6,6 +6,8 @@ and checks that the cell ended with KeyboardInterrupt and that the kernel then r
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from .drivers import Driver, Outcome
@@ -67,6 +69,24 @@ def test_c_code_holding_the_gil_regex(driver: Driver) -> None:
 def test_c_code_holding_the_gil_libc_sleep(driver: Driver) -> None:
     _gil_bound(driver)
     _interrupted(driver, driver.run(C_SLEEP, in_sleep=True))
+
+
+# the cell SIGINTs itself, then sleeps in libc holding the GIL, both called from C (map, operator.call): no
+# bytecode between them, so the first signal's Python handler cannot run before the sleep, and nothing can run
+# the re-sender, which needs the GIL (the window docs/interrupts.md describes, made certain)
+LOST_FIRST = (
+    "import ctypes, functools, operator\nlibc = ctypes.PyDLL(None)\nprint('go', flush=True)\n"
+    "list(map(operator.call, [functools.partial(getattr(libc, 'raise'), 2), functools.partial(libc.sleep, 600)]))"
+)
+
+
+def test_a_second_interrupt_ends_c_code_whose_first_one_came_too_early(driver: Driver) -> None:
+    _gil_bound(driver)
+    if driver.mode != "signal":  # type: ignore[attr-defined]
+        pytest.skip("signal mode's window (message mode's request wakes the main thread with a signal of its own)")
+    if sys.version_info < (3, 11):
+        pytest.skip("operator.call is Python 3.11+")
+    _interrupted(driver, driver.run(LOST_FIRST, in_sleep=True))
 
 
 def test_input(driver: Driver) -> None:

@@ -78,8 +78,11 @@ class ControlWake:
         self.install_handler()
         self._monitor = self._control.get_monitor_socket(zmq.EVENT_ACCEPTED)
         # a client that connects while C code holds the GIL (a manager's fresh control socket) is accepted by
-        # libzmq, but the monitor thread could not arm it: the listening socket signals the connection itself
-        for fd in _listening_fds(self._control.getsockopt_string(zmq.LAST_ENDPOINT)):
+        # libzmq, but the monitor thread could not arm it: the listening socket signals the connection itself.
+        # A client that connected before the monitor existed (a manager writes the connection file first and its
+        # client retries every 20 ms, so it can get in between the bind and this call) is never reported by the
+        # monitor: found here, armed too; one found both ways is armed twice, which is harmless.
+        for fd in _control_fds(self._control.getsockopt_string(zmq.LAST_ENDPOINT)):
             _signal_on_input(fd)
         self._thread = threading.Thread(target=self._watch, name="ipykernel_lite-control-wake", daemon=True)
         self._thread.start()
@@ -155,8 +158,9 @@ def _signal_on_input(fd: int) -> None:
         log.debug("control wake-up not armed on fd %d: %s", fd, e)
 
 
-def _listening_fds(endpoint: str) -> list[int]:
-    """The descriptors libzmq listens on for ``endpoint`` (tcp://host:port or ipc://path), found in /proc."""
+def _control_fds(endpoint: str) -> list[int]:
+    """The descriptors libzmq listens on for ``endpoint`` (tcp://host:port or ipc://path) and the connections
+    it accepted there so far, found in /proc."""
     import socket
     import stat
 
@@ -181,9 +185,7 @@ def _listening_fds(endpoint: str) -> list[int]:
             continue
         with probe:
             try:
-                if not probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
-                    continue
-                addr = probe.getsockname()
+                addr = probe.getsockname()  # an accepted connection has the listening socket's local address
             except OSError:
                 continue
         port_or_path = addr[1] if isinstance(addr, tuple) else addr

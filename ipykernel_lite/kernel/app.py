@@ -92,6 +92,9 @@ def _bind_all(
         if kind == zmq.ROUTER:
             # a client reconnecting with the same identity takes over its routing slot
             s.router_handover = 1
+            # a ROUTER silently drops what a full pipe to its peer cannot take: a client slow to read (a loaded
+            # machine) lost replies. Each reply answers a request that peer sent, so the peer sets the volume
+            s.sndhwm = 0
         else:
             s.setsockopt(zmq.XPUB_VERBOSE, 1)  # every subscription, so every client gets its welcome
         port = bind(s, _url(info, name))

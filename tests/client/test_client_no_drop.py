@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import zmq
 from client_kernels import KINDS
 
 from ipykernel_lite.client import KernelManager
+from ipykernel_lite.protocol import MessageFactory, Signer, WireCodec
 
 N = int(os.environ.get("NODROP_N", "10000"))
 
@@ -112,3 +116,48 @@ def test_async_send_waits_for_room_where_send_nowait_raises(lite: KernelManager)
             assert got == ids
 
     asyncio.run(main())
+
+
+@pytest.mark.timeout(240)
+def test_the_kernel_keeps_replies_for_a_client_that_reads_late(lite: KernelManager, tmp_path: Path) -> None:
+    """A client that is slow to read (descheduled on a loaded machine: 46 of 14 499 replies were lost in a soak
+    run) gets every reply: the kernel queues them rather than let its ROUTER drop what does not fit.
+
+    Made certain with a raw DEALER that lets one message wait in its queue and a tiny socket buffer: its zmq
+    thread stops reading, so everything the kernel sends piles up on the kernel's side.
+    """
+    n = 20_000  # ~14 MB of replies: more than the kernel's old 1 000-message pipe and both sockets' buffers
+    flag = tmp_path / "answered"
+    info = lite.info
+    codec = WireCodec(Signer(info.key, info.signature_scheme))
+    factory = MessageFactory()
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    try:
+        sock.linger = 0
+        sock.rcvhwm = 1
+        sock.setsockopt(zmq.RCVBUF, 4096)
+        sock.connect(info.url("shell"))
+        ids = []
+        for _ in range(n):
+            msg = factory.message("kernel_info_request", {})
+            ids.append(msg.msg_id)
+            sock.send_multipart(codec.serialize(msg))
+        # answered after every request before it (one peer: its requests are handled in order)
+        last = factory.message("execute_request", {"code": f"open({str(flag)!r}, 'w').close()", "silent": True})
+        ids.append(last.msg_id)
+        sock.send_multipart(codec.serialize(last))
+        pause = threading.Event()
+        for _ in range(12_000):
+            if flag.exists():
+                break
+            pause.wait(0.01)
+        assert flag.exists(), "the kernel answered every request"
+        got = []
+        while len(got) < len(ids):
+            assert sock.poll(30_000), f"only {len(got)} of {len(ids)} replies arrived"
+            got.append(codec.deserialize(sock.recv_multipart()).parent_id)
+        assert got == ids
+    finally:
+        sock.close()
+        ctx.term()
